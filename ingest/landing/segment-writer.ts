@@ -1,0 +1,84 @@
+import { mkdirSync, openSync, closeSync, fsyncSync } from 'node:fs';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** An append-only NDJSON segment of the landing log, written under a `.part` name until sealed. */
+export interface SegmentWriter {
+  /** The sealed file's path. */
+  path: string;
+  lineCount(): number;
+  append(line: string): Promise<void>;
+  /** Flushes, fsyncs and renames `.part` → `.ndjson`: only then are its records accepted. */
+  seal(): Promise<void>;
+  /** Drops the unsealed segment (nothing in it was accepted). */
+  discard(): Promise<void>;
+}
+
+const FLUSH_BYTES = 1 << 20;
+let counter = 0;
+
+/** A name that sorts in landing order and never collides between processes. */
+export function newSegmentName(now = new Date()): string {
+  counter += 1;
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('.', '');
+  return `${stamp}-${process.pid}-${counter}.ndjson`;
+}
+
+export async function createSegmentWriter(directory: string, name = newSegmentName()): Promise<SegmentWriter> {
+  mkdirSync(directory, { recursive: true });
+  const path = join(directory, name);
+  const partPath = `${path}.part`;
+  const handle: FileHandle = await open(partPath, 'wx');
+  let buffered: string[] = [];
+  let bufferedBytes = 0;
+  let lines = 0;
+  let finished = false;
+
+  const flush = async (): Promise<void> => {
+    if (!buffered.length) return;
+    const text = buffered.join('');
+    buffered = [];
+    bufferedBytes = 0;
+    await handle.write(text);
+  };
+
+  return {
+    path,
+    lineCount: () => lines,
+    async append(line) {
+      buffered.push(line, '\n');
+      bufferedBytes += line.length + 1;
+      lines += 1;
+      if (bufferedBytes >= FLUSH_BYTES) await flush();
+    },
+    async seal() {
+      if (finished) return;
+      finished = true;
+      await flush();
+      await handle.sync();
+      await handle.close();
+      await rename(partPath, path);
+      syncDirectory(dirname(path));
+    },
+    async discard() {
+      if (finished) return;
+      finished = true;
+      await handle.close();
+      await rm(partPath, { force: true });
+    },
+  };
+}
+
+/** Makes a rename or a new file durable: fsync of the directory entry itself. */
+export function syncDirectory(directory: string): void {
+  const fd = openSync(directory, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function isSealedSegment(name: string): boolean {
+  return name.endsWith('.ndjson') && basename(name) !== 'manifest.ndjson';
+}

@@ -1,0 +1,250 @@
+-- Loads new WhatsApp webhook bodies from landing_batch into the raw tables, flattening each body
+-- once. A retried delivery (same body) adds nothing; a message or status seen before adds nothing;
+-- a message or status that cannot be keyed is quarantined with its reason, and the rest loads.
+
+create or replace temp table batch_bodies as
+select md5(record::varchar) as webhook_id, landing_id, landed_at, source, source_line, record as body
+from landing_batch
+qualify row_number() over (partition by md5(record::varchar) order by landed_at, landing_id) = 1;
+
+delete from batch_bodies using raw_whatsapp_webhooks
+where batch_bodies.webhook_id = raw_whatsapp_webhooks.webhook_id;
+
+insert into raw_whatsapp_webhooks
+select webhook_id, landing_id, landed_at, source, body from batch_bodies;
+
+create or replace temp table batch_values as
+with parsed as (
+  select *, from_json(body, '{"entry":[{"id":"VARCHAR","changes":[{"field":"VARCHAR","value":"JSON"}]}]}') as envelope
+  from batch_bodies
+),
+entries as (
+  select webhook_id, landing_id, landed_at, source, source_line, unnest(envelope.entry) as entry from parsed
+),
+changes as (
+  select webhook_id, landing_id, landed_at, source, source_line, entry.id as waba_id, unnest(entry.changes) as change
+  from entries
+)
+select
+  webhook_id, landing_id, landed_at, source, source_line, waba_id,
+  change.field as change_field,
+  from_json(change.value, '{
+    "metadata": {"display_phone_number": "VARCHAR", "phone_number_id": "VARCHAR"},
+    "contacts": ["JSON"], "messages": ["JSON"], "statuses": ["JSON"], "errors": ["JSON"]
+  }') as v
+from changes;
+
+-- messages -------------------------------------------------------------------------------------
+
+create or replace temp table batch_messages as
+with items as (
+  select webhook_id, landing_id, landed_at, source, source_line, waba_id, change_field,
+    v.metadata.phone_number_id as phone_number_id,
+    v.metadata.display_phone_number as display_phone_number,
+    unnest(v.messages) as message
+  from batch_values
+  where change_field = 'messages'
+),
+typed as (
+  select *, from_json(message, '{
+    "id": "VARCHAR", "from": "VARCHAR", "from_user_id": "VARCHAR", "to": "VARCHAR", "timestamp": "VARCHAR", "type": "VARCHAR",
+    "text": {"body": "VARCHAR"},
+    "image": {"caption": "VARCHAR", "mime_type": "VARCHAR", "id": "VARCHAR"},
+    "video": {"caption": "VARCHAR", "mime_type": "VARCHAR", "id": "VARCHAR"},
+    "document": {"caption": "VARCHAR", "filename": "VARCHAR", "mime_type": "VARCHAR", "id": "VARCHAR"},
+    "audio": {"mime_type": "VARCHAR", "id": "VARCHAR", "voice": "BOOLEAN"},
+    "sticker": {"mime_type": "VARCHAR", "id": "VARCHAR"},
+    "location": {"latitude": "DOUBLE", "longitude": "DOUBLE", "name": "VARCHAR", "address": "VARCHAR"},
+    "interactive": {"type": "VARCHAR", "button_reply": {"id": "VARCHAR", "title": "VARCHAR"},
+                    "list_reply": {"id": "VARCHAR", "title": "VARCHAR"}},
+    "button": {"payload": "VARCHAR", "text": "VARCHAR"},
+    "reaction": {"message_id": "VARCHAR", "emoji": "VARCHAR"},
+    "system": {"type": "VARCHAR", "body": "VARCHAR"},
+    "context": {"from": "VARCHAR", "id": "VARCHAR", "forwarded": "BOOLEAN", "frequently_forwarded": "BOOLEAN",
+                "referred_product": {"catalog_id": "VARCHAR", "product_retailer_id": "VARCHAR"}},
+    "referral": {"source_type": "VARCHAR", "source_id": "VARCHAR", "source_url": "VARCHAR", "headline": "VARCHAR",
+                 "body": "VARCHAR", "ctwa_clid": "VARCHAR"},
+    "edit": {"original_message_id": "VARCHAR"},
+    "revoke": {"original_message_id": "VARCHAR"},
+    "errors": [{"code": "INTEGER", "title": "VARCHAR"}]
+  }') as m
+  from items
+)
+select
+  m.id as wamid, webhook_id, landing_id, landed_at, source, source_line, change_field, waba_id,
+  phone_number_id, display_phone_number,
+  m."from" as from_wa_id,
+  m.from_user_id,
+  m."to" as to_wa_id,
+  -- Meta sends Unix seconds as a string; some BSPs send milliseconds.
+  case
+    when try_cast(m."timestamp" as bigint) > 100000000000 then to_timestamp(try_cast(m."timestamp" as bigint) / 1000)
+    else to_timestamp(try_cast(m."timestamp" as bigint))
+  end as sent_at,
+  m."type" as message_type,
+  m.text.body as text_body,
+  coalesce(m.image.caption, m.video.caption, m.document.caption) as caption,
+  coalesce(m.image.id, m.video.id, m.document.id, m.audio.id, m.sticker.id) as media_id,
+  coalesce(m.image.mime_type, m.video.mime_type, m.document.mime_type, m.audio.mime_type, m.sticker.mime_type) as media_mime_type,
+  m.document.filename as document_filename,
+  m.audio.voice as is_voice,
+  m.interactive."type" as interactive_type,
+  coalesce(m.interactive.button_reply.id, m.interactive.list_reply.id, m.button.payload) as reply_id,
+  coalesce(m.interactive.button_reply.title, m.interactive.list_reply.title, m.button.text) as reply_title,
+  m.reaction.message_id as reaction_message_id,
+  m.reaction.emoji as reaction_emoji,
+  m.location.latitude as location_latitude,
+  m.location.longitude as location_longitude,
+  m.location.name as location_name,
+  m.system."type" as system_type,
+  m.system.body as system_body,
+  m.context."from" as context_from,
+  m.context.id as context_message_id,
+  m.context.forwarded as is_forwarded,
+  m.context.frequently_forwarded as is_frequently_forwarded,
+  m.context.referred_product.catalog_id as referred_product_catalog_id,
+  m.context.referred_product.product_retailer_id as referred_product_retailer_id,
+  m.referral.source_type as referral_source_type,
+  m.referral.source_id as referral_source_id,
+  m.referral.source_url as referral_source_url,
+  m.referral.headline as referral_headline,
+  m.referral.body as referral_body,
+  m.referral.ctwa_clid as referral_ctwa_clid,
+  coalesce(m.edit.original_message_id, m.revoke.original_message_id) as edited_message_id,
+  m.errors[1].code as error_code,
+  m.errors[1].title as error_title,
+  message,
+  case
+    when m.id is null or m.id = '' then 'message without an id'
+    when m."type" is null then 'message ' || m.id || ' without a type'
+    when try_cast(m."timestamp" as bigint) is null
+      then 'message ' || m.id || ' timestamp ' || coalesce('"' || m."timestamp" || '"', 'missing') || ' is not Unix seconds'
+  end as problem
+from typed;
+
+insert into raw_quarantine
+with problems as (
+  select md5('whatsapp|' || problem || '|' || message::varchar) as quarantine_key, landing_id, landed_at, 'whatsapp', source,
+    source_line, problem, message::varchar
+  from batch_messages
+  where problem is not null
+)
+select * from problems p
+where not exists (select 1 from raw_quarantine q where q.quarantine_key = p.quarantine_key)
+qualify row_number() over (partition by quarantine_key) = 1;
+
+insert into raw_whatsapp_messages
+select * exclude (landing_id, source, source_line, problem)
+from batch_messages b
+where problem is null
+  and not exists (select 1 from raw_whatsapp_messages r where r.wamid = b.wamid)
+qualify row_number() over (partition by wamid order by landed_at, landing_id) = 1;
+
+-- statuses -------------------------------------------------------------------------------------
+
+create or replace temp table batch_statuses as
+with items as (
+  select webhook_id, landing_id, landed_at, source, source_line,
+    v.metadata.phone_number_id as phone_number_id, unnest(v.statuses) as status_json
+  from batch_values
+),
+typed as (
+  select *, from_json(status_json, '{
+    "id": "VARCHAR", "status": "VARCHAR", "timestamp": "VARCHAR", "recipient_id": "VARCHAR", "recipient_user_id": "VARCHAR",
+    "biz_opaque_callback_data": "VARCHAR",
+    "conversation": {"id": "VARCHAR", "expiration_timestamp": "VARCHAR", "origin": {"type": "VARCHAR"}},
+    "pricing": {"billable": "BOOLEAN", "pricing_model": "VARCHAR", "type": "VARCHAR", "category": "VARCHAR"},
+    "errors": [{"code": "INTEGER", "title": "VARCHAR", "message": "VARCHAR", "error_data": {"details": "VARCHAR"}}]
+  }') as s
+  from items
+)
+select
+  md5(concat_ws('|', s.id, s.status, s."timestamp")) as status_key,
+  s.id as wamid, webhook_id, landing_id, landed_at, source, source_line, phone_number_id,
+  s.status,
+  case
+    when try_cast(s."timestamp" as bigint) > 100000000000 then to_timestamp(try_cast(s."timestamp" as bigint) / 1000)
+    else to_timestamp(try_cast(s."timestamp" as bigint))
+  end as status_at,
+  s.recipient_id as recipient_wa_id,
+  s.recipient_user_id,
+  s.biz_opaque_callback_data,
+  s.conversation.id as conversation_id,
+  s.conversation.origin."type" as conversation_origin_type,
+  to_timestamp(try_cast(s.conversation.expiration_timestamp as bigint)) as conversation_expires_at,
+  s.pricing.billable as pricing_billable,
+  s.pricing.pricing_model,
+  s.pricing."type" as pricing_type,
+  s.pricing.category as pricing_category,
+  s.errors[1].code as error_code,
+  s.errors[1].title as error_title,
+  s.errors[1].error_data.details as error_details,
+  status_json,
+  case
+    when s.id is null or s.id = '' then 'status without a message id'
+    when s.status is null then 'status of ' || s.id || ' without a status value'
+    when try_cast(s."timestamp" as bigint) is null
+      then 'status of ' || s.id || ' timestamp ' || coalesce('"' || s."timestamp" || '"', 'missing') || ' is not Unix seconds'
+  end as problem
+from typed;
+
+insert into raw_quarantine
+with problems as (
+  select md5('whatsapp|' || problem || '|' || status_json::varchar) as quarantine_key, landing_id, landed_at, 'whatsapp', source,
+    source_line, problem, status_json::varchar
+  from batch_statuses
+  where problem is not null
+)
+select * from problems p
+where not exists (select 1 from raw_quarantine q where q.quarantine_key = p.quarantine_key)
+qualify row_number() over (partition by quarantine_key) = 1;
+
+insert into raw_whatsapp_statuses
+select * exclude (landing_id, source, source_line, problem)
+from batch_statuses b
+where problem is null
+  and not exists (select 1 from raw_whatsapp_statuses r where r.status_key = b.status_key)
+qualify row_number() over (partition by status_key order by landed_at, landing_id) = 1;
+
+-- contacts -------------------------------------------------------------------------------------
+
+insert into raw_whatsapp_contacts
+with items as (
+  select webhook_id, landed_at, v.metadata.phone_number_id as phone_number_id,
+    list_max([try_cast(json_extract_string(message, '$.timestamp') as bigint) for message in v.messages]) as latest_message_ts,
+    unnest(v.contacts) as contact_json
+  from batch_values
+),
+typed as (
+  select *, from_json(contact_json, '{"wa_id": "VARCHAR", "user_id": "VARCHAR", "profile": {"name": "VARCHAR", "username": "VARCHAR"}}') as c
+  from items
+),
+keyed as (
+  select
+    md5(concat_ws('|', phone_number_id, c.wa_id, c.user_id, c.profile.username, c.profile.name)) as contact_key,
+    webhook_id, landed_at,
+    coalesce(to_timestamp(latest_message_ts), landed_at) as seen_at,
+    phone_number_id, c.wa_id, c.user_id, c.profile.username, c.profile.name as profile_name
+  from typed
+  where coalesce(c.wa_id, c.user_id, c.profile.username) is not null
+)
+select * from keyed k
+where not exists (select 1 from raw_whatsapp_contacts r where r.contact_key = k.contact_key)
+qualify row_number() over (partition by contact_key order by seen_at, landed_at) = 1;
+
+-- value-level errors ---------------------------------------------------------------------------
+
+insert into raw_whatsapp_errors
+with items as (
+  select webhook_id, landed_at, v.metadata.phone_number_id as phone_number_id, unnest(v.errors) as error_json
+  from batch_values
+),
+typed as (
+  select *, from_json(error_json, '{"code": "INTEGER", "title": "VARCHAR", "message": "VARCHAR", "error_data": {"details": "VARCHAR"}}') as e
+  from items
+)
+select md5(webhook_id || '|' || error_json::varchar) as error_key, webhook_id, landed_at, phone_number_id,
+  e.code, e.title, e.message, e.error_data.details, error_json
+from typed t
+where not exists (select 1 from raw_whatsapp_errors r where r.error_key = md5(t.webhook_id || '|' || t.error_json::varchar))
+qualify row_number() over (partition by error_key) = 1;

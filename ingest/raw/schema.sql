@@ -1,0 +1,196 @@
+-- raw.duckdb: append-only tables loaded from the landing log, one row per natural key.
+-- Only the pipeline writes this file; dbt attaches it read-only as the source database.
+
+create table if not exists raw_landing_segments (
+  kind varchar not null,          -- landing folder: whatsapp, outbound, …, quarantine
+  segment varchar not null,       -- path under data/landing/
+  records bigint not null,
+  loaded_at timestamptz not null,
+  primary key (kind, segment)
+);
+
+create table if not exists raw_whatsapp_webhooks (
+  webhook_id varchar not null,    -- md5 of the body: a retried delivery has the same id
+  landing_id varchar not null,    -- <segment>#<seq>
+  landed_at timestamptz not null,
+  source varchar not null,
+  body json not null              -- the webhook body as received
+);
+
+create table if not exists raw_whatsapp_messages (
+  wamid varchar not null,
+  webhook_id varchar not null,
+  landed_at timestamptz not null,
+  change_field varchar not null,  -- messages | smb_message_echoes | history
+  waba_id varchar,
+  phone_number_id varchar,
+  display_phone_number varchar,
+  from_wa_id varchar,
+  from_user_id varchar,
+  to_wa_id varchar,
+  sent_at timestamptz not null,
+  message_type varchar not null,
+  text_body varchar,
+  caption varchar,
+  media_id varchar,
+  media_mime_type varchar,
+  document_filename varchar,
+  is_voice boolean,
+  interactive_type varchar,
+  reply_id varchar,               -- interactive button/list reply id, or template button payload
+  reply_title varchar,            -- the label the contact tapped
+  reaction_message_id varchar,
+  reaction_emoji varchar,
+  location_latitude double,
+  location_longitude double,
+  location_name varchar,
+  system_type varchar,
+  system_body varchar,
+  context_from varchar,
+  context_message_id varchar,
+  is_forwarded boolean,
+  is_frequently_forwarded boolean,
+  referred_product_catalog_id varchar,
+  referred_product_retailer_id varchar,
+  referral_source_type varchar,
+  referral_source_id varchar,
+  referral_source_url varchar,
+  referral_headline varchar,
+  referral_body varchar,
+  referral_ctwa_clid varchar,
+  edited_message_id varchar,      -- edit / revoke: the message it changes
+  error_code integer,             -- unsupported messages
+  error_title varchar,
+  message json not null           -- the message object as received
+);
+
+create table if not exists raw_whatsapp_statuses (
+  status_key varchar not null,    -- md5(wamid, status, timestamp)
+  wamid varchar not null,
+  webhook_id varchar not null,
+  landed_at timestamptz not null,
+  phone_number_id varchar,
+  status varchar not null,
+  status_at timestamptz not null,
+  recipient_wa_id varchar,
+  recipient_user_id varchar,
+  biz_opaque_callback_data varchar,
+  conversation_id varchar,
+  conversation_origin_type varchar,
+  conversation_expires_at timestamptz,
+  pricing_billable boolean,
+  pricing_model varchar,
+  pricing_type varchar,
+  pricing_category varchar,
+  error_code integer,
+  error_title varchar,
+  error_details varchar,
+  status_json json not null
+);
+
+create table if not exists raw_whatsapp_contacts (
+  contact_key varchar not null,   -- md5 of the identity fields and the name: a new name is a new row
+  webhook_id varchar not null,
+  landed_at timestamptz not null,
+  seen_at timestamptz not null,   -- latest message time in the same webhook value, else landed_at
+  phone_number_id varchar,
+  wa_id varchar,
+  user_id varchar,
+  username varchar,
+  profile_name varchar
+);
+
+create table if not exists raw_whatsapp_errors (
+  error_key varchar not null,     -- md5(webhook_id, position)
+  webhook_id varchar not null,
+  landed_at timestamptz not null,
+  phone_number_id varchar,
+  error_code integer,
+  error_title varchar,
+  error_message varchar,
+  error_details varchar,
+  error_json json not null
+);
+
+create table if not exists raw_outbound_messages (
+  wamid varchar not null,
+  landing_id varchar not null,
+  landed_at timestamptz not null,
+  phone_number_id varchar not null,
+  to_wa_id varchar not null,
+  sent_at timestamptz not null,
+  author_kind varchar not null,
+  agent_id varchar,
+  message_type varchar not null,
+  template_name varchar,
+  text varchar
+);
+
+create table if not exists raw_inbox_events (
+  event_id varchar not null,
+  landing_id varchar not null,
+  landed_at timestamptz not null,
+  event_type varchar not null,
+  event_at timestamptz not null,
+  phone_number_id varchar not null,
+  wa_id varchar not null,
+  agent_id varchar,
+  by_agent_id varchar,
+  from_agent_id varchar,
+  to_agent_id varchar,
+  note varchar,
+  reason varchar,
+  disposition varchar,
+  next_action varchar,
+  next_action_at timestamptz
+);
+
+create table if not exists raw_roster (
+  roster_row_key varchar not null, -- md5 of the row: an edited row is a new version
+  landing_id varchar not null,
+  landed_at timestamptz not null,
+  agent_id varchar not null,
+  name varchar not null,
+  role varchar not null,
+  team varchar not null,
+  supervisor_id varchar,
+  capacity integer not null,
+  active boolean not null
+);
+
+create table if not exists raw_crm_contacts (
+  crm_contact_id varchar not null,
+  updated_at timestamptz not null,
+  landing_id varchar not null,
+  landed_at timestamptz not null,
+  phone varchar,
+  name varchar,
+  owner_agent_id varchar,
+  lifecycle_stage varchar,
+  created_at timestamptz not null
+);
+
+create table if not exists raw_crm_deals (
+  deal_id varchar not null,
+  updated_at timestamptz not null,
+  landing_id varchar not null,
+  landed_at timestamptz not null,
+  crm_contact_id varchar,
+  name varchar,
+  amount_inr decimal(18, 2),
+  stage varchar,
+  owner_agent_id varchar,
+  created_at timestamptz not null,
+  closed_at timestamptz
+);
+
+create table if not exists raw_quarantine (
+  quarantine_key varchar not null, -- md5(kind, reason, record): the same bad record is kept once
+  landing_id varchar not null,
+  quarantined_at timestamptz not null,
+  kind varchar not null,
+  source varchar not null,         -- file path (or "webhook"); a flattening problem names the webhook
+  source_line bigint,
+  reason varchar not null,
+  record_text varchar not null
+);
