@@ -1,0 +1,102 @@
+-- How and when each inquiry closed: at the first disposition or closed event after its last
+-- reopen, or as dormant once dormant_after (14 days) passed with no message either way, whichever
+-- came first (broadcasts do not keep an inquiry alive). Open inquiries have no closed_at. Also the latest disposition and next action.
+
+with inquiries as (
+  select * from {{ ref('int_inquiries_sessionized') }}
+),
+
+messages as (
+  select * from {{ ref('int_messages_by_inquiry') }}
+),
+
+events as (
+  select * from {{ ref('stg_inbox__events') }}
+),
+
+dormant_after as (
+  select seconds from {{ ref('response_thresholds') }} where threshold = 'dormant_after'
+),
+
+inquiry_events as (
+  select events.*, inquiries.inquiry_id
+  from events
+  asof join inquiries
+    on events.phone_number_id = inquiries.phone_number_id
+    and events.contact_wa_id = inquiries.contact_wa_id
+    and events.event_at >= inquiries.opened_at
+),
+
+last_reopens as (
+  select inquiry_id, max(event_at) as last_reopened_at
+  from inquiry_events
+  where event_type = 'reopened'
+  group by inquiry_id
+),
+
+closing_events as (
+  select
+    inquiry_events.inquiry_id,
+    min(event_at) as closed_by_event_at,
+    arg_min(event_type, event_at) as closing_event_type
+  from inquiry_events
+  left join last_reopens using (inquiry_id)
+  where event_type in ('disposition', 'closed')
+    and (last_reopened_at is null or event_at > last_reopened_at)
+  group by inquiry_events.inquiry_id
+),
+
+latest_dispositions as (
+  select
+    inquiry_id,
+    max(event_at) as disposition_at,
+    arg_max(disposition, event_at) as disposition,
+    arg_max(next_action, event_at) as next_action,
+    arg_max(next_action_at, event_at) as next_action_at,
+    arg_max(agent_id, event_at) as disposition_agent_id
+  from inquiry_events
+  where event_type = 'disposition'
+  group by inquiry_id
+),
+
+last_messages as (
+  select inquiry_id, max(sent_at) as last_message_at
+  from messages
+  where is_conversational
+  group by inquiry_id
+),
+
+closed as (
+  select
+    inquiries.inquiry_id,
+    last_messages.last_message_at,
+    last_messages.last_message_at + to_seconds((select seconds from dormant_after)) as dormant_at,
+    closing_events.closed_by_event_at,
+    closing_events.closing_event_type
+  from inquiries
+  left join last_messages using (inquiry_id)
+  left join closing_events using (inquiry_id)
+),
+
+final as (
+  select
+    closed.inquiry_id,
+    closed.last_message_at,
+    case
+      when closed_by_event_at is not null and closed_by_event_at <= dormant_at then closed_by_event_at
+      when dormant_at <= {{ as_of() }} then dormant_at
+    end as closed_at,
+    case
+      when closed_by_event_at is not null and closed_by_event_at <= dormant_at then closing_event_type
+      when dormant_at <= {{ as_of() }} then 'dormant'
+    end as close_reason,
+    latest_dispositions.disposition_at,
+    latest_dispositions.disposition,
+    latest_dispositions.next_action,
+    latest_dispositions.next_action_at,
+    latest_dispositions.disposition_agent_id
+  from closed
+  left join latest_dispositions using (inquiry_id)
+)
+
+select * from final

@@ -1,0 +1,52 @@
+-- Everyone who wrote to the business on WhatsApp, one row per WhatsApp id, with the name to show
+-- and the CRM contact matched by phone number.
+
+with messages as (
+  select * from {{ ref('int_messages_unified') }} where direction = 'inbound'
+),
+
+profiles as (
+  select contact_wa_id, arg_max(profile_name, seen_at) as whatsapp_profile_name
+  from {{ ref('stg_whatsapp__contacts') }}
+  where contact_wa_id is not null and profile_name is not null
+  group by contact_wa_id
+),
+
+crm_latest as (
+  select *
+  from {{ ref('stg_crm__contact_versions') }}
+  qualify row_number() over (partition by crm_contact_id order by updated_at desc) = 1
+),
+
+crm_by_phone as (
+  -- Several CRM contacts can share a phone; the most recently updated one is the match.
+  select *
+  from crm_latest
+  where contact_wa_id is not null
+  qualify row_number() over (partition by contact_wa_id order by updated_at desc, crm_contact_id) = 1
+),
+
+activity as (
+  select contact_wa_id, min(sent_at) as first_message_at, max(sent_at) as last_message_at, count(*) as inbound_message_count
+  from messages
+  group by contact_wa_id
+),
+
+final as (
+  select
+    activity.contact_wa_id,
+    coalesce(profiles.whatsapp_profile_name, crm_by_phone.contact_name) as contact_name,
+    profiles.whatsapp_profile_name,
+    crm_by_phone.crm_contact_id,
+    crm_by_phone.contact_name as crm_contact_name,
+    crm_by_phone.owner_agent_id as crm_owner_agent_id,
+    crm_by_phone.lifecycle_stage as crm_lifecycle_stage,
+    activity.first_message_at,
+    activity.last_message_at,
+    activity.inbound_message_count
+  from activity
+  left join profiles using (contact_wa_id)
+  left join crm_by_phone using (contact_wa_id)
+)
+
+select * from final

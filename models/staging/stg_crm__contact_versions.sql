@@ -1,0 +1,20 @@
+with source as (
+  select * from {{ source('crm', 'contacts') }}
+),
+
+renamed as (
+  select
+    crm_contact_id || '@' || strftime(updated_at, '%Y-%m-%dT%H:%M:%S.%fZ') as contact_version_id,
+    crm_contact_id,
+    phone as phone_raw,
+    {{ normalize_phone('phone') }} as contact_wa_id,
+    nullif(trim(name), '') as contact_name,
+    owner_agent_id,
+    lifecycle_stage,
+    created_at,
+    updated_at,
+    landed_at
+  from source
+)
+
+select * from renamed

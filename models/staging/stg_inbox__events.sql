@@ -1,0 +1,25 @@
+with source as (
+  select * from {{ source('inbox', 'events') }}
+),
+
+renamed as (
+  select
+    event_id,
+    event_type,
+    event_at,
+    phone_number_id,
+    {{ normalize_phone('wa_id') }} as contact_wa_id,
+    agent_id,
+    by_agent_id,
+    from_agent_id,
+    to_agent_id,
+    note,
+    reason,
+    disposition,
+    next_action,
+    next_action_at,
+    landed_at
+  from source
+)
+
+select * from renamed

@@ -1,0 +1,21 @@
+with source as (
+  select * from {{ source('outbound', 'messages') }}
+),
+
+renamed as (
+  select
+    wamid as message_id,
+    phone_number_id,
+    {{ normalize_phone('to_wa_id') }} as contact_wa_id,
+    sent_at,
+    author_kind,
+    agent_id,
+    message_type,
+    template_name,
+    template_name is not null as is_template,
+    text as message_text,
+    landed_at
+  from source
+)
+
+select * from renamed

@@ -1,0 +1,19 @@
+with source as (
+  select * from {{ source('whatsapp', 'contacts') }}
+),
+
+renamed as (
+  select
+    contact_key as contact_profile_id,
+    webhook_id,
+    phone_number_id,
+    {{ normalize_phone('wa_id') }} as contact_wa_id,
+    user_id as contact_user_id,
+    username,
+    nullif(trim(profile_name), '') as profile_name,
+    seen_at,
+    landed_at
+  from source
+)
+
+select * from renamed

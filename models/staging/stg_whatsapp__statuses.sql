@@ -1,0 +1,40 @@
+with source as (
+  select * from {{ source('whatsapp', 'statuses') }}
+),
+
+renamed as (
+  select
+    status_key as status_id,
+    wamid as message_id,
+    webhook_id,
+    phone_number_id,
+    status,
+    status_at,
+    landed_at,
+    {{ normalize_phone('recipient_wa_id') }} as recipient_wa_id,
+    recipient_user_id,
+    biz_opaque_callback_data,
+    conversation_id,
+    conversation_origin_type,
+    conversation_expires_at,
+    pricing_billable as is_billable,
+    pricing_model,
+    pricing_type,
+    -- Meta spells it authentication-international on status pages, with an underscore elsewhere.
+    replace(pricing_category, '-', '_') as pricing_category,
+    error_code,
+    error_title,
+    error_details,
+    -- How far a message got; statuses arrive out of order, so the furthest one wins downstream.
+    case status
+      when 'sent' then 1
+      when 'delivered' then 2
+      when 'read' then 3
+      when 'played' then 4
+      when 'failed' then 5
+      else 0
+    end as status_rank
+  from source
+)
+
+select * from renamed
