@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { resolveNow } from '../../lib/clock.ts';
+import { buildWarehouse } from '../../pipeline/build-warehouse.ts';
+import { pathsFrom } from '../data-dir-option.ts';
+import { describeAdded } from './ingest.ts';
+
+export function registerBuild(program: Command): void {
+  program
+    .command('build')
+    .description('load pending landing records, run dbt build into a new warehouse and swap it in when every test passed')
+    .option('--as-of <iso>', 'pin "now" for everything that depends on the clock (env REPLYWATCH_NOW)')
+    .action(async (options: { asOf?: string }, command: Command) => {
+      const paths = pathsFrom(command);
+      const result = await buildWarehouse(paths, resolveNow(options.asOf));
+      process.stdout.write(
+        `built ${paths.warehouse} as of ${result.asOf.toISOString()} in ${result.seconds.toFixed(1)}s` +
+          ` (raw.duckdb: ${describeAdded(result.load.added)})\n`,
+      );
+    });
+}

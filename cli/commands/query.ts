@@ -1,0 +1,71 @@
+import { tableToIPC } from 'apache-arrow';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { createWriteStream } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { arrowTable } from '../../lib/arrow-table.ts';
+import type { DataPaths } from '../../lib/data-paths.ts';
+import { openDatabase } from '../../lib/duckdb.ts';
+import { UserError } from '../../lib/user-error.ts';
+import { pathsFrom } from '../data-dir-option.ts';
+import { writeCsv, writeJson, writeTable } from '../output/write-rows.ts';
+
+const FORMATS = ['table', 'csv', 'json', 'parquet', 'arrow'] as const;
+type Format = (typeof FORMATS)[number];
+
+export function registerQuery(program: Command): void {
+  program
+    .command('query')
+    .description('run read-only SQL on the warehouse')
+    .argument('<sql>', 'a SQL query, e.g. "select * from fct_inquiries limit 5"')
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
+    .option('--out <file>', 'write to a file instead of stdout (needed for parquet)')
+    .action(async (sql: string, options: { format: Format; out?: string }, command: Command) => {
+      await runQuery(pathsFrom(command), sql, options.format, options.out);
+    });
+}
+
+/** Runs SQL on warehouse.duckdb opened read-only, so it can never change or block a build. */
+export async function runQuery(paths: DataPaths, sql: string, format: Format, outPath?: string): Promise<void> {
+  const statement = sql.trim().replace(/;+\s*$/, '');
+  if (format === 'parquet' && !outPath) throw new UserError('--format parquet needs --out FILE');
+  if (format === 'arrow' && !outPath && process.stdout.isTTY) {
+    throw new UserError('--format arrow is binary; add --out FILE or pipe stdout to a file');
+  }
+  const database = await openDatabase(paths.warehouse, { readOnly: true });
+  try {
+    const { connection } = database;
+    if (format === 'parquet') {
+      await connection.run(`copy (${statement}) to $out (format parquet)`, { out: resolve(outPath!) }).catch(sqlError);
+      return;
+    }
+    if (format === 'arrow') {
+      const reader = await connection.runAndReadAll(statement).catch(sqlError);
+      const table = arrowTable(reader.columnNames(), reader.columnTypes(), reader.getColumnsJS());
+      await writeAll(outPath, (out) => out.write(tableToIPC(table, outPath ? 'file' : 'stream')));
+      return;
+    }
+    const result = await connection.stream(statement).catch(sqlError);
+    const writer = { table: writeTable, csv: writeCsv, json: writeJson }[format];
+    await writeAll(outPath, (out) => writer(result, out));
+  } finally {
+    database.close();
+  }
+}
+
+async function writeAll(outPath: string | undefined, body: (out: Writable) => unknown): Promise<void> {
+  if (!outPath) {
+    await body(process.stdout);
+    return;
+  }
+  const out = createWriteStream(outPath);
+  await body(out);
+  out.end();
+  await finished(out);
+}
+
+function sqlError(error: unknown): never {
+  throw new UserError(`query failed: ${(error as Error).message.split('\n')[0]}`);
+}

@@ -1,0 +1,63 @@
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import type { DataPaths } from '../lib/data-paths.ts';
+import { openDatabase } from '../lib/duckdb.ts';
+import { acquirePipelineLock } from '../lib/pipeline-lock.ts';
+import { UserError } from '../lib/user-error.ts';
+import { syncDirectory } from '../ingest/landing/segment-writer.ts';
+import { loadPendingSegments, type LoadSummary } from '../ingest/load-raw.ts';
+import { runDbtBuild } from './run-dbt.ts';
+
+export interface BuildResult {
+  load: LoadSummary;
+  asOf: Date;
+  seconds: number;
+}
+
+/**
+ * Loads pending landing segments into raw.duckdb, then runs `dbt build` into a new warehouse file
+ * and swaps it over warehouse.duckdb with one atomic rename, only when every model and test passed.
+ * A failed build deletes its file and leaves the previous warehouse in place; readers that hold
+ * the old file open keep reading it.
+ */
+export async function buildWarehouse(paths: DataPaths, asOf: Date): Promise<BuildResult> {
+  const started = Date.now();
+  mkdirSync(paths.root, { recursive: true });
+  const release = await acquirePipelineLock(paths.lock, 'replywatch build');
+  try {
+    const load = await loadPendingSegments(paths);
+    removeDatabase(paths.nextWarehouse);
+    const outcome = await runDbtBuild(paths, paths.nextWarehouse, asOf);
+    if (!outcome.ok) {
+      removeDatabase(paths.nextWarehouse);
+      const details = outcome.failures.length
+        ? outcome.failures.map((failure) => `  ${failure.node} ${failure.status === 'fail' ? 'failed' : 'errored'}: ${failure.message}`)
+        : outcome.tail.filter((line) => line.trim() !== '').slice(-15).map((line) => `  ${line}`);
+      process.stderr.write(`${details.join('\n')}\n`);
+      const kept = existsSync(paths.warehouse) ? 'the previous warehouse is unchanged' : 'there is no warehouse yet';
+      throw new UserError(`build failed: ${outcome.failures.length || 'dbt'} error(s) above; ${kept}`);
+    }
+    await checkpoint(paths.nextWarehouse);
+    rmSync(`${paths.warehouse}.wal`, { force: true });
+    renameSync(paths.nextWarehouse, paths.warehouse);
+    syncDirectory(paths.root);
+    return { load, asOf, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    release();
+  }
+}
+
+/** Folds any write-ahead log into the file, so the file alone is the whole warehouse when renamed. */
+async function checkpoint(path: string): Promise<void> {
+  if (!existsSync(`${path}.wal`)) return;
+  const database = await openDatabase(path, { readOnly: false });
+  try {
+    await database.connection.run('checkpoint');
+  } finally {
+    database.close();
+  }
+}
+
+function removeDatabase(path: string): void {
+  rmSync(path, { force: true });
+  rmSync(`${path}.wal`, { force: true });
+}

@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataPaths } from '../lib/data-paths.ts';
+import { startProgress } from '../lib/progress.ts';
+import { UserError } from '../lib/user-error.ts';
+import { dbtProjectDir, PROJECT_ROOT, venvTool } from './project-paths.ts';
+
+export interface DbtFailure {
+  node: string;
+  status: string;
+  message: string;
+}
+
+export interface DbtOutcome {
+  ok: boolean;
+  failures: DbtFailure[];
+  /** The last lines dbt printed, for errors that happen before any node runs (parse errors). */
+  tail: string[];
+}
+
+const NODE_DONE = /\b(\d+) of (\d+) (OK|PASS|WARN|ERROR|FAIL|SKIP)\b/;
+
+/**
+ * Runs `dbt build` against the given warehouse file, raw.duckdb attached read-only, with "now"
+ * pinned by the `as_of` var. dbt's per-node lines drive a progress line; the outcome names every
+ * model or test that failed, read from target/run_results.json.
+ */
+export async function runDbtBuild(paths: DataPaths, warehousePath: string, asOf: Date): Promise<DbtOutcome> {
+  const dbt = venvTool('dbt');
+  if (!dbt) throw new UserError('dbt is not installed in .venv; run `node scripts/setup.mjs` (or `npm start`)');
+  const project = dbtProjectDir();
+  const args = [
+    'build',
+    '--project-dir', project,
+    '--profiles-dir', existsSync(join(project, 'profiles.yml')) ? project : PROJECT_ROOT,
+    '--target-path', paths.dbtTarget,
+    '--log-path', paths.dbtLogs,
+    '--vars', JSON.stringify({ as_of: asOf.toISOString() }),
+  ];
+  const env = {
+    ...process.env,
+    REPLYWATCH_WAREHOUSE_PATH: warehousePath,
+    REPLYWATCH_RAW_PATH: paths.raw,
+    DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
+    DBT_USE_COLORS: 'false',
+  };
+  rmSync(join(paths.dbtTarget, 'run_results.json'), { force: true });
+  const progress = startProgress('dbt build', { unit: 'nodes' });
+  const tail: string[] = [];
+  let total = 0;
+  const exitCode = await new Promise<number>((resolve, reject) => {
+    const child = spawn(dbt, args, { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let pending = '';
+    const onData = (chunk: Buffer): void => {
+      const lines = (pending + chunk.toString('utf8')).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        tail.push(line);
+        if (tail.length > 40) tail.shift();
+        const match = NODE_DONE.exec(line);
+        if (match) {
+          total = Number(match[2]);
+          progress.advance();
+        }
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+  const failures = readFailures(paths);
+  progress.finish(exitCode === 0 ? `${total} nodes passed` : `failed (${failures.length || 'see below'})`);
+  return { ok: exitCode === 0, failures, tail };
+}
+
+/** "test.replywatch.not_null_stg_x_id.5f1c2" → "test not_null_stg_x_id". */
+function describeNode(uniqueId: string): string {
+  const [type, , name] = uniqueId.split('.');
+  return `${type} ${name}`;
+}
+
+/** The informative part of a dbt error: the database's own error line, not "Runtime Error in model …". */
+function summarizeMessage(message: string): string {
+  const lines = message.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const informative = lines.filter((line) => !/^(Runtime|Database|Compilation) Error in /.test(line));
+  return (informative.length ? informative : lines).slice(0, 3).join(' ');
+}
+
+function readFailures(paths: DataPaths): DbtFailure[] {
+  const file = join(paths.dbtTarget, 'run_results.json');
+  if (!existsSync(file)) return [];
+  const results = JSON.parse(readFileSync(file, 'utf8')) as {
+    results: Array<{ unique_id: string; status: string; message: string | null }>;
+  };
+  return results.results
+    .filter((result) => result.status === 'error' || result.status === 'fail')
+    .map((result) => ({
+      node: describeNode(result.unique_id),
+      status: result.status,
+      message: summarizeMessage(result.message ?? ''),
+    }));
+}
