@@ -124,21 +124,35 @@ function newContact(random: Random, availableFrom: number): DemoContact {
   const number = `${random.pick(['6', '7', '8', '9'])}${String(random.int(0, 999_999_999)).padStart(9, '0')}`;
   const language = random.weighted<Language>([['en', 0.45], ['hinglish', 0.35], ['hi', 0.2]]);
   const product = random.weighted(PRODUCTS.map((item) => [item, item.id === 'school_partnership' ? 0.01 : 1] as const));
-  return { waId: `91${number}`, name: profileName(random, language), language, product, crmPhone: random.pick(PHONE_FORMATS)(number), availableFrom };
+  return {
+    waId: `91${number}`,
+    name: profileName(random, language),
+    language,
+    product,
+    crmPhone: random.pick(PHONE_FORMATS)(number),
+    busyUntil: availableFrom,
+    availableFrom,
+  };
 }
 
-/** A returning contact from the pool when one is free to come back, else somebody new. */
+/**
+ * A returning contact from the pool when one is free to come back; a past contact acknowledging
+ * our last message ("ok", 👍) after their inquiry ended; else somebody new.
+ */
 function chooseContact(random: Random, pool: DemoContact[], at: number): { contact: DemoContact; kind: InquiryKind } {
-  if (random.chance(0.16)) {
-    for (let attempt = 0; attempt < 6 && pool.length; attempt += 1) {
+  const roll = random.next();
+  if (roll < 0.22 && pool.length) {
+    const wanted = roll < 0.16 ? 'returning' : 'acknowledgement';
+    for (let attempt = 0; attempt < 6; attempt += 1) {
       const candidate = pool[random.int(0, pool.length - 1)]!;
-      if (candidate.previousHandler && candidate.availableFrom <= at) return { contact: candidate, kind: 'returning' };
+      if (wanted === 'returning' && candidate.previousHandler && candidate.availableFrom <= at) return { contact: candidate, kind: wanted };
+      if (wanted === 'acknowledgement' && candidate.lastBusinessMessage && candidate.busyUntil <= at) return { contact: candidate, kind: wanted };
     }
   }
   const contact = newContact(random, at);
   if (pool.length < POOL_LIMIT) pool.push(contact);
   else pool[random.int(0, POOL_LIMIT - 1)] = contact;
-  const kind = random.weighted<InquiryKind>([['fresh_high_intent', 0.38], ['information', 0.52], ['acknowledgement', 0.1]]);
+  const kind = random.weighted<InquiryKind>([['fresh_high_intent', 0.4], ['information', 0.56], ['acknowledgement', 0.04]]);
   return { contact, kind };
 }
 
@@ -154,7 +168,7 @@ function runCampaign(world: DemoWorld, pool: DemoContact[], day: number, perMont
     const message = world.send(contact, at, { authorKind: 'campaign', text: `Template ${template}`, templateName: template }, {
       failWith: random.chance(0.02) ? { code: 131049, title: 'This message was not delivered to maintain healthy ecosystem engagement.', details: 'Per-user marketing limit reached.' } : undefined,
     });
-    if (random.chance(0.08) && contact.availableFrom <= at) {
+    if (random.chance(0.08) && contact.busyUntil <= at) {
       simulateInquiry(world, contact, at + random.logNormal(90 * 60_000, 1), 'broadcast_reply', message);
     }
   }

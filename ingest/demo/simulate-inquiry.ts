@@ -5,6 +5,7 @@ import type { WebhookContact } from './cloud-api-payloads.ts';
 import type { DemoWorld, SentMessage } from './demo-world.ts';
 import { formatInr, line, type Language } from './phrasebook.ts';
 import {
+  AFTER_HOURS_BOOST,
   chooseAssignee,
   chooseReplacement,
   escalationTarget,
@@ -18,6 +19,7 @@ import { recordCrm } from './crm-activity.ts';
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
+const DORMANT_AFTER = 14 * DAY_MS + HOUR;
 
 /** A person who writes to the business; kept in a pool so they can come back. */
 export interface DemoContact extends WebhookContact {
@@ -32,7 +34,9 @@ export interface DemoContact extends WebhookContact {
   dealAmountInr?: number;
   previousHandler?: string;
   lastBusinessMessage?: SentMessage;
-  /** No new inquiry before this: the last one must have closed or gone dormant. */
+  /** When the last inquiry closed or went dormant: a message before then continues it. */
+  busyUntil: number;
+  /** When this contact may come back with a new inquiry of their own. */
   availableFrom: number;
 }
 
@@ -78,8 +82,9 @@ export function simulateInquiry(world: DemoWorld, contact: DemoContact, openedAt
     recordCrm(world, contact, kind, conversation.handler, firstResponseAt);
     exchange(conversation, trigger);
   }
-  close(conversation);
-  contact.availableFrom = conversation.lastActivityAt + random.logNormal(20 * DAY_MS, 0.6);
+  const closedAt = close(conversation);
+  contact.busyUntil = closedAt ?? conversation.lastActivityAt + DORMANT_AFTER;
+  contact.availableFrom = contact.busyUntil + random.logNormal(10 * DAY_MS, 0.8);
   if (conversation.answered) contact.previousHandler = conversation.handler.agent_id;
 }
 
@@ -164,7 +169,7 @@ function firstResponse(conversation: Conversation): number | null {
   let assignee = conversation.handler;
   const assigned = random.chance(0.85);
   const median = MEDIAN_MINUTES[kind];
-  let delay = replyDelay(world, assignee, openedAt, median, assigned ? 1 : 2.5);
+  let delay = replyDelay(world, assignee, openedAt, median, assigned ? 1 : 2.5, AFTER_HOURS_BOOST[kind]);
   if (assigned) {
     const routedAt = calendar.isOpen(openedAt)
       ? openedAt + random.logNormal(3 * MINUTE, 0.8)
@@ -193,7 +198,7 @@ function firstResponse(conversation: Conversation): number | null {
           note: line(random, 'handoff_note', 'en', { product: contact.product.names.en, price: formatInr(contact.product.priceInr) }),
         });
       }
-      const replacementDelay = replyDelay(world, replacement, reassignAt, median / 2, 0.5);
+      const replacementDelay = replyDelay(world, replacement, reassignAt, median / 2, 0.5, AFTER_HOURS_BOOST[kind]);
       if (replacementDelay !== null && random.chance(0.7)) {
         const ackAt = reassignAt + Math.min(replacementDelay * 0.8, random.logNormal(8 * MINUTE, 0.8));
         world.event('handoff_ack', ackAt, contact, { agent_id: replacement.agent_id });
@@ -234,7 +239,11 @@ function exchange(conversation: Conversation, trigger: Trigger | null): void {
     if (!random.chance(0.8)) break;
     const at = conversation.lastActivityAt + random.logNormal(25 * MINUTE, 1.2);
     const kind = pendingTrigger ?? random.pick(['follow_up_question', 'follow_up_question', 'thinking', 'acknowledgement'] as const);
-    receive(conversation, at, line(random, kind, contact.language));
+    const ourLast = contact.lastBusinessMessage;
+    if (kind === 'acknowledgement' && ourLast && random.chance(0.3)) {
+      world.receive(contact, at, { type: 'reaction', emoji: random.pick(['👍', '🙏']), messageId: ourLast.wamid });
+      conversation.lastInboundAt = conversation.lastActivityAt = Math.max(conversation.lastActivityAt, at);
+    } else receive(conversation, at, line(random, kind, contact.language));
     let responder = conversation.handler;
     if (pendingTrigger) {
       if (random.chance(0.75)) {
@@ -272,16 +281,20 @@ const NEXT_ACTION: Record<Disposition, NextAction> = {
   escalated_to_owner: 'escalate_to_owner',
 };
 
-/** A disposition with a next action, a bare close, or nothing (the inquiry drifts to dormant). */
-function close(conversation: Conversation): void {
+/**
+ * A disposition with a next action, a bare close, or nothing (the inquiry drifts to dormant).
+ * Returns when it closed, or null when it was left to go dormant.
+ */
+function close(conversation: Conversation): number | null {
   const { world, contact, kind, handler, answered } = conversation;
   const { random, calendar } = world;
   const roll = random.next();
   const after = conversation.lastActivityAt;
   const closeAt = calendar.isOpen(after) ? after + random.logNormal(40 * MINUTE, 1) : calendar.nextOpening(after) + random.logNormal(60 * MINUTE, 1);
   if (!answered) {
-    if (roll < 0.15) world.event('closed', closeAt + DAY_MS, contact, { agent_id: handler.agent_id });
-    return;
+    if (roll >= 0.15) return null;
+    world.event('closed', closeAt + DAY_MS, contact, { agent_id: handler.agent_id });
+    return closeAt + DAY_MS;
   }
   if (roll < 0.66) {
     const disposition = random.weighted(DISPOSITION_WEIGHTS[kind]);
@@ -298,17 +311,18 @@ function close(conversation: Conversation): void {
     });
     recordCrm(world, contact, kind, handler, closeAt, disposition);
     if (nextActionAt !== null) followUp(conversation, nextActionAt, random.weighted([[0, 0.6], [1, 0.25], [null, 0.15]]));
-    return;
+    return closeAt;
   }
   if (roll < 0.76) {
     world.event('closed', closeAt, contact, { agent_id: handler.agent_id });
-    return;
+    return closeAt;
   }
   // Left open: the contact went quiet after our reply. Sometimes we follow up within the day,
   // sometimes re-engage on day 4–7, sometimes never; then it goes dormant.
   if (random.chance(0.5)) followUp(conversation, after + random.logNormal(8 * HOUR, 0.6), 0);
   if (random.chance(0.35)) followUp(conversation, after + random.int(4, 7) * DAY_MS + random.int(0, 8) * HOUR, 0);
   else if (random.chance(0.15)) followUp(conversation, after + random.int(9, 13) * DAY_MS, 0);
+  return null;
 }
 
 /** A follow-up at `dueAt`, on time (lateDays 0), a few days late, or never (null). */

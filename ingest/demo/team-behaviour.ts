@@ -6,9 +6,18 @@ const MINUTE = 60_000;
 /** What a contact's inquiry is about, as the generator decides it before the contact writes. */
 export type InquiryKind = 'fresh_high_intent' | 'information' | 'returning' | 'broadcast_reply' | 'acknowledgement';
 
+/** Hot leads get picked up from the phone after hours more often than general questions. */
+export const AFTER_HOURS_BOOST: Record<InquiryKind, number> = {
+  returning: 2,
+  fresh_high_intent: 1.4,
+  information: 1,
+  broadcast_reply: 0.6,
+  acknowledgement: 0.5,
+};
+
 /** Median minutes to a first human reply during business hours, per kind. */
 export const MEDIAN_MINUTES: Record<InquiryKind, number> = {
-  returning: 9,
+  returning: 7,
   fresh_high_intent: 14,
   information: 35,
   broadcast_reply: 110,
@@ -30,12 +39,19 @@ export const TARGET_MINUTES: Record<InquiryKind, number> = {
  * Sundays and holidays: some answer from the phone, slower; the rest answer after the next
  * opening — the collapse the seed article describes.
  */
-export function replyDelay(world: DemoWorld, agent: DemoAgent, at: number, medianMinutes: number, dropScale = 1): number | null {
+export function replyDelay(
+  world: DemoWorld,
+  agent: DemoAgent,
+  at: number,
+  medianMinutes: number,
+  dropScale = 1,
+  afterHoursBoost = 1,
+): number | null {
   const { calendar, random } = world;
   const open = calendar.isOpen(at);
   if (random.chance(agent.dropRate * dropScale * (open ? 1 : 2))) return null;
   if (open) return random.logNormal(medianMinutes * MINUTE * agent.speed, 1.0);
-  if (random.chance(agent.afterHours)) return random.logNormal(medianMinutes * 3 * MINUTE * agent.speed, 0.9);
+  if (random.chance(Math.min(0.9, agent.afterHours * afterHoursBoost))) return random.logNormal(medianMinutes * 3 * MINUTE * agent.speed, 0.9);
   const opening = calendar.nextOpening(at);
   return opening - at + random.logNormal((medianMinutes + 25) * MINUTE * agent.speed, 0.9);
 }
