@@ -75,10 +75,10 @@ export async function runDbtBuild(paths: DataPaths, warehousePath: string, asOf:
   return { ok: exitCode === 0, failures, tail };
 }
 
-/** "test.replywatch.not_null_stg_x_id.5f1c2" → "test not_null_stg_x_id". */
+/** "test.replywatch.not_null_stg_x_id.5f1c2" → "test not_null_stg_x_id"; unit tests name their model too. */
 function describeNode(uniqueId: string): string {
-  const [type, , name] = uniqueId.split('.');
-  return `${type} ${name}`;
+  const [type, , name, unitTest] = uniqueId.split('.');
+  return type === 'unit_test' ? `unit test ${unitTest} of ${name}` : `${type} ${name}`;
 }
 
 /** The informative part of a dbt error: the database's own error line, not "Runtime Error in model …". */
