@@ -6,6 +6,7 @@ import type { DataPaths } from '../lib/data-paths.ts';
 import { openDatabase } from '../lib/duckdb.ts';
 import { startProgress } from '../lib/progress.ts';
 import { KINDS } from './contracts/contract-for.ts';
+import { MAX_RECORD_BYTES } from './landing/land-file.ts';
 import { isSealedSegment } from './landing/segment-writer.ts';
 
 const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), 'raw');
@@ -13,6 +14,7 @@ const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), 'raw');
 const FOLDERS = [...KINDS, 'quarantine'] as const;
 /** Segments are loaded in groups of about this many bytes, each group in its own transaction. */
 const GROUP_BYTES = 256 << 20;
+const LOAD_MEMORY_LIMIT = process.env.REPLYWATCH_MEMORY_LIMIT || '1GB';
 
 export const RAW_TABLES = [
   'raw_whatsapp_webhooks',
@@ -54,6 +56,8 @@ export async function loadPendingSegments(paths: DataPaths): Promise<LoadSummary
   const database = await openDatabase(paths.raw, { readOnly: false });
   try {
     const { connection } = database;
+    // Bounded memory whatever the backlog: DuckDB spills to disk past the limit.
+    await connection.run(`set memory_limit = '${LOAD_MEMORY_LIMIT}'; set preserve_insertion_order = false`);
     await connection.run(readSql('schema.sql'));
     const pending = await pendingSegments(connection, paths);
     const before = await countRows(connection);
@@ -149,7 +153,7 @@ function batchSql(folder: string): string {
     select '${folder}/' || regexp_extract(filename, '[^/]+$') || '#' || seq as landing_id,
       * replace (${stamp}::timestamptz as ${stamp})
     from read_json(getvariable('segments'), format = 'newline_delimited', filename = true,
-      maximum_object_size = 268435456, columns = ${columns})`;
+      maximum_object_size = ${MAX_RECORD_BYTES * 2}, columns = ${columns})`;
 }
 
 async function countRows(connection: DuckDBConnection): Promise<RawCounts> {

@@ -28,20 +28,15 @@ export function sourceFormat(path: string): SourceFormat {
 
 /**
  * Streams the records of a file in batches, in bounded memory, gunzipping when the file is gzip.
- * `onBytes` sees every raw byte read (for the file's content hash). A CSV header lacking
- * `requiredColumns` is a user error for the whole file; a bad line is a record with an error.
+ * A CSV header lacking `requiredColumns` is a user error for the whole file; a bad line is a
+ * record with an error.
  */
-export async function* readSource(
-  path: string,
-  format: SourceFormat,
-  requiredColumns: readonly string[],
-  onBytes: (chunk: Buffer) => void,
-): AsyncGenerator<SourceRecord[]> {
-  const input = await openInput(path, onBytes);
+export async function* readSource(path: string, format: SourceFormat, requiredColumns: readonly string[]): AsyncGenerator<SourceRecord[]> {
+  const input = await openInput(path);
   yield* format === 'csv' ? readCsv(path, input, requiredColumns) : readNdjson(input);
 }
 
-async function openInput(path: string, onBytes: (chunk: Buffer) => void): Promise<Readable> {
+async function openInput(path: string): Promise<Readable> {
   let gzip: boolean;
   try {
     const handle = await open(path, 'r');
@@ -56,7 +51,6 @@ async function openInput(path: string, onBytes: (chunk: Buffer) => void): Promis
     throw error;
   }
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  raw.on('data', (chunk) => onBytes(chunk as Buffer));
   if (!gzip) return raw;
   const gunzip = createGunzip();
   raw.on('error', (error) => gunzip.destroy(error));

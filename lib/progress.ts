@@ -14,17 +14,19 @@ export function startProgress(label: string, options: { total?: number; unit?: s
   const stream = process.stderr;
   const interactive = stream.isTTY === true;
   const unit = options.unit ?? 'records';
+  const amount = (n: number): string => (unit === 'bytes' ? `${(n / 1e6).toFixed(0)} MB` : n.toLocaleString('en-IN'));
   const startedAt = Date.now();
   let done = 0;
   let lastDrawn = 0;
 
   const describe = (): string => {
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-    const count = done.toLocaleString('en-IN');
-    if (!options.total) return `${label}: ${count} ${unit} (${seconds}s)`;
+    const count = amount(done);
+    const shownUnit = unit === 'bytes' ? '' : ` ${unit}`;
+    if (!options.total) return `${label}: ${count}${shownUnit} (${seconds}s)`;
     const share = Math.min(1, done / options.total);
     const bar = '#'.repeat(Math.round(share * 20)).padEnd(20, '.');
-    return `${label}: [${bar}] ${Math.floor(share * 100)}% ${count}/${options.total.toLocaleString('en-IN')} ${unit} (${seconds}s)`;
+    return `${label}: [${bar}] ${Math.floor(share * 100)}% ${count}/${amount(options.total)}${shownUnit} (${seconds}s)`;
   };
 
   const draw = (force: boolean): void => {

@@ -5,6 +5,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeModulesCurrent, venvCurrent } from '../../scripts/setup-state.mjs';
 import type { DataPaths } from '../../lib/data-paths.ts';
+import { openDatabase } from '../../lib/duckdb.ts';
+import { isSealedSegment } from '../../ingest/landing/segment-writer.ts';
 import { venvTool } from '../../pipeline/project-paths.ts';
 import { pathsFrom } from '../data-dir-option.ts';
 
@@ -22,7 +24,7 @@ export function registerDoctor(program: Command): void {
     .command('doctor')
     .description('say what is installed and what is missing, with the command to fix it')
     .action(async (_options: unknown, command: Command) => {
-      const checks = [...(await toolChecks()), ...dataChecks(pathsFrom(command))];
+      const checks = [...(await toolChecks()), ...(await dataChecks(pathsFrom(command)))];
       for (const check of checks) {
         process.stdout.write(`${check.ok ? '✓' : '✗'} ${check.what}: ${check.detail}${check.fix ? ` — fix: ${check.fix}` : ''}\n`);
       }
@@ -72,17 +74,18 @@ async function toolChecks(): Promise<Check[]> {
   ];
 }
 
-function dataChecks(paths: DataPaths): Check[] {
-  const pending = countPendingSegments(paths);
+async function dataChecks(paths: DataPaths): Promise<Check[]> {
   const describeFile = (path: string): string =>
     existsSync(path) ? `${(statSync(path).size / 1e6).toFixed(1)} MB, written ${statSync(path).mtime.toISOString()}` : 'not built yet';
+  const segments = sealedSegments(paths);
+  const pending = segments.length ? await countUnloaded(paths, segments) : 0;
   return [
     { ok: true, what: 'data directory', detail: paths.root },
     {
       ok: true,
       what: 'landing log',
-      detail: existsSync(paths.landing) ? `${pending.sealed} segments` : 'empty',
-      fix: existsSync(paths.landing) ? undefined : 'replywatch ingest <kind> <file> (or replywatch demo)',
+      detail: segments.length ? `${segments.length} segments, ${pending ?? 'an unknown number'} not yet in raw.duckdb` : 'empty',
+      fix: !segments.length ? 'replywatch ingest <kind> <file> (or replywatch demo)' : pending ? 'replywatch build' : undefined,
     },
     { ok: true, what: 'raw.duckdb', detail: describeFile(paths.raw) },
     {
@@ -95,13 +98,27 @@ function dataChecks(paths: DataPaths): Check[] {
   ];
 }
 
-function countPendingSegments(paths: DataPaths): { sealed: number } {
-  if (!existsSync(paths.landing)) return { sealed: 0 };
-  let sealed = 0;
-  for (const folder of readdirSync(paths.landing)) {
-    const directory = join(paths.landing, folder);
-    if (!statSync(directory).isDirectory()) continue;
-    sealed += readdirSync(directory).filter((name) => name.endsWith('.ndjson')).length;
+/** Sealed landing segments as "<folder>/<name>", the form raw_landing_segments records. */
+function sealedSegments(paths: DataPaths): string[] {
+  if (!existsSync(paths.landing)) return [];
+  return readdirSync(paths.landing, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((entry) => readdirSync(join(paths.landing, entry.name)).filter(isSealedSegment).map((name) => `${entry.name}/${name}`));
+}
+
+/** How many segments raw.duckdb has not loaded; undefined while a writer holds the file. */
+async function countUnloaded(paths: DataPaths, segments: string[]): Promise<number | undefined> {
+  if (!existsSync(paths.raw)) return segments.length;
+  try {
+    const database = await openDatabase(paths.raw, { readOnly: true });
+    try {
+      const loaded = (await database.connection.runAndReadAll('select segment from raw_landing_segments')).getRows();
+      const done = new Set(loaded.map(([segment]) => String(segment)));
+      return segments.filter((segment) => !done.has(segment)).length;
+    } finally {
+      database.close();
+    }
+  } catch {
+    return undefined;
   }
-  return { sealed };
 }

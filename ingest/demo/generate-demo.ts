@@ -82,7 +82,7 @@ export async function generateDemo(options: GenerateOptions): Promise<GenerateSu
   };
 
   for (let day = firstDay, index = 0; day <= end; day += DAY_MS, index += 1) {
-    if (index % 10 === 3) runCampaign(world, pool, day, options.inquiriesPerMonth);
+    if (index % 10 === 3) await runCampaign(world, pool, day, options.inquiriesPerMonth, drain);
     const factor = world.calendar.isHoliday(day + 12 * 3_600_000) ? 1.15 : WEEKDAY_FACTOR[world.calendar.localWeekday(day + 3_600_000)]!;
     const count = Math.round(perDay * factor * (0.7 + random.next() * 0.6));
     for (let i = 0; i < count; i += 1) {
@@ -157,7 +157,7 @@ function chooseContact(random: Random, pool: DemoContact[], at: number): { conta
 }
 
 /** A broadcast template to known contacts; some reply, which opens a passive-engagement inquiry. */
-function runCampaign(world: DemoWorld, pool: DemoContact[], day: number, perMonth: number): void {
+async function runCampaign(world: DemoWorld, pool: DemoContact[], day: number, perMonth: number, drain: () => Promise<void>): Promise<void> {
   const { random } = world;
   const sentAt = day + (random.chance(0.5) ? 11 : 18) * 3_600_000 + random.int(0, 600) * 1000;
   const template = random.pick(CAMPAIGN_TEMPLATES);
@@ -171,5 +171,6 @@ function runCampaign(world: DemoWorld, pool: DemoContact[], day: number, perMont
     if (random.chance(0.08) && contact.busyUntil <= at) {
       simulateInquiry(world, contact, at + random.logNormal(90 * 60_000, 1), 'broadcast_reply', message);
     }
+    if (i % 1000 === 999) await drain();
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { createReadStream, mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { DataPaths } from '../../lib/data-paths.ts';
 import { startProgress } from '../../lib/progress.ts';
@@ -7,7 +7,7 @@ import { UserError } from '../../lib/user-error.ts';
 import { contractFor } from '../contracts/contract-for.ts';
 import { readSource, sourceFormat, type SourceRecord } from '../read-source.ts';
 import { appendManifestEntry, findManifestEntry } from './manifest.ts';
-import { createSegmentWriter, newSegmentName, type SegmentWriter } from './segment-writer.ts';
+import { createRollingSegments } from './rolling-segments.ts';
 
 export interface LandResult {
   kind: string;
@@ -21,11 +21,14 @@ export interface LandResult {
 }
 
 const PROBLEMS_SHOWN = 5;
+/** Larger records are quarantined: Meta's biggest batches are a few MB, and DuckDB reads records whole. */
+export const MAX_RECORD_BYTES = 16 << 20;
 
 /**
  * Appends the good records of one input file to the landing log (`landing/<kind>/`), and the bad
- * ones, each with its reason, to `landing/quarantine/`. Both segments are fsynced and sealed before
- * this returns; loading them into raw.duckdb is a separate, idempotent step.
+ * ones, each with its reason, to `landing/quarantine/`. Every segment is fsynced and sealed before
+ * this returns; loading them into raw.duckdb is a separate, idempotent step. A file whose content
+ * was landed before (same kind, same SHA-256) adds nothing.
  */
 export async function landFile(paths: DataPaths, kind: string, file: string): Promise<LandResult> {
   const contract = contractFor(kind);
@@ -33,23 +36,27 @@ export async function landFile(paths: DataPaths, kind: string, file: string): Pr
   if (!contract.formats.includes(format)) {
     throw new UserError(`${file}: ${kind} records come as ${contract.formats.join(' or ')}, not ${format}`);
   }
+  const sha256 = await hashOf(file);
+  const before = findManifestEntry(paths.manifest, kind, sha256);
+  if (before) {
+    process.stderr.write(`landing ${file}: already landed on ${before.landed_at}; nothing new\n`);
+    return { kind, file, accepted: before.accepted, quarantined: before.quarantined, problems: [], landedBefore: before.landed_at };
+  }
+
   const source = resolve(file);
   const landedAt = new Date().toISOString();
-  const hash = createHash('sha256');
   mkdirSync(paths.landing, { recursive: true });
-  const segmentName = newSegmentName();
-  const segment = await createSegmentWriter(join(paths.landing, kind), segmentName);
-  let quarantine: SegmentWriter | undefined;
+  const accepted = createRollingSegments(join(paths.landing, kind));
+  const rejected = createRollingSegments(join(paths.landing, 'quarantine'));
   const result: LandResult = { kind, file, accepted: 0, quarantined: 0, problems: [] };
-  const progress = startProgress(`landing ${relative(process.cwd(), source) || source}`);
+  const progress = startProgress(`landing ${file}`);
 
   const reject = async (record: SourceRecord, reason: string): Promise<void> => {
-    quarantine ??= await createSegmentWriter(join(paths.landing, 'quarantine'), segmentName);
     result.quarantined += 1;
     if (result.problems.length < PROBLEMS_SHOWN) result.problems.push(`${file}:${record.line}: ${reason}`);
-    await quarantine.append(
+    await rejected.append(
       JSON.stringify({
-        seq: quarantine.lineCount() + 1,
+        seq: result.quarantined,
         quarantined_at: landedAt,
         kind,
         source,
@@ -61,10 +68,14 @@ export async function landFile(paths: DataPaths, kind: string, file: string): Pr
   };
 
   try {
-    for await (const batch of readSource(file, format, contract.requiredColumns, (chunk) => hash.update(chunk))) {
+    for await (const batch of readSource(file, format, contract.requiredColumns)) {
       for (const record of batch) {
         if (record.error !== undefined) {
           await reject(record, record.error);
+          continue;
+        }
+        if (record.text.length > MAX_RECORD_BYTES) {
+          await reject({ ...record, text: record.text.slice(0, 1024) }, `record is larger than ${MAX_RECORD_BYTES >> 20} MiB`);
           continue;
         }
         const verdict = contract.check(record.value, format === 'csv');
@@ -72,38 +83,27 @@ export async function landFile(paths: DataPaths, kind: string, file: string): Pr
           await reject(record, verdict.reason);
           continue;
         }
-        // WhatsApp bodies stay byte-for-byte as received; other kinds land in their contract form.
+        // WhatsApp bodies stay byte for byte as received; other kinds land in their contract form.
         const text = kind === 'whatsapp' ? record.text : JSON.stringify(verdict.record);
-        const seq = segment.lineCount() + 1;
-        await segment.append(
-          `{"seq":${seq},"landed_at":"${landedAt}","source":${JSON.stringify(source)},"source_line":${record.line},"record":${text}}`,
-        );
         result.accepted += 1;
+        await accepted.append(
+          `{"seq":${result.accepted},"landed_at":"${landedAt}","source":${JSON.stringify(source)},"source_line":${record.line},"record":${text}}`,
+        );
       }
       progress.advance(batch.length);
     }
   } catch (error) {
-    await segment.discard();
-    await quarantine?.discard();
+    await accepted.discard();
+    await rejected.discard();
     throw error instanceof UserError && !error.message.startsWith(file) ? new UserError(`${file}: ${error.message}`) : error;
   }
 
-  const sha256 = hash.digest('hex');
-  const before = findManifestEntry(paths.manifest, kind, sha256);
-  if (before) {
-    await segment.discard();
-    await quarantine?.discard();
-    progress.finish(`already landed on ${before.landed_at}; nothing new`);
-    return { ...result, accepted: before.accepted, quarantined: before.quarantined, landedBefore: before.landed_at };
-  }
-  await sealOrDrop(segment);
-  if (quarantine) await sealOrDrop(quarantine);
   appendManifestEntry(paths.manifest, {
     kind,
     sha256,
     source,
-    segment: result.accepted ? relative(paths.landing, segment.path) : null,
-    quarantine_segment: quarantine ? relative(paths.landing, quarantine.path) : null,
+    segments: (await accepted.seal()).map((path) => relative(paths.landing, path)),
+    quarantine_segments: (await rejected.seal()).map((path) => relative(paths.landing, path)),
     accepted: result.accepted,
     quarantined: result.quarantined,
     landed_at: landedAt,
@@ -112,7 +112,16 @@ export async function landFile(paths: DataPaths, kind: string, file: string): Pr
   return result;
 }
 
-async function sealOrDrop(writer: SegmentWriter): Promise<void> {
-  if (writer.lineCount() === 0) await writer.discard();
-  else await writer.seal();
+async function hashOf(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`${file}: no such file`);
+    if (code === 'EISDIR') throw new UserError(`${file}: is a directory, not a file`);
+    if (code === 'EACCES') throw new UserError(`${file}: permission denied`);
+    throw error;
+  }
+  return hash.digest('hex');
 }

@@ -5,8 +5,8 @@ export interface ManifestEntry {
   kind: string;
   sha256: string;
   source: string;
-  segment: string | null;
-  quarantine_segment: string | null;
+  segments: string[];
+  quarantine_segments: string[];
   accepted: number;
   quarantined: number;
   landed_at: string;

@@ -20,7 +20,7 @@ function digest(summary: GenerateSummary): Record<string, string> {
 async function records(file: string, kind: string): Promise<unknown[]> {
   const contract = contractFor(kind);
   const values: unknown[] = [];
-  for await (const batch of readSource(file, sourceFormat(file), contract.requiredColumns, () => {})) {
+  for await (const batch of readSource(file, sourceFormat(file), contract.requiredColumns)) {
     for (const record of batch) {
       const verdict = contract.check(record.value, sourceFormat(file) === 'csv');
       if (!verdict.ok) throw new Error(`${file}:${record.line}: ${verdict.reason}`);

@@ -7,7 +7,7 @@ import { tempDir } from '../helpers/temp-dir.ts';
 
 async function readAll(path: string, required: string[] = []): Promise<SourceRecord[]> {
   const records: SourceRecord[] = [];
-  for await (const batch of readSource(path, sourceFormat(path), required, () => {})) records.push(...batch);
+  for await (const batch of readSource(path, sourceFormat(path), required)) records.push(...batch);
   return records;
 }
 
