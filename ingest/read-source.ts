@@ -4,6 +4,7 @@ import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { fileError } from '../lib/file-error.ts';
 import { UserError } from '../lib/user-error.ts';
 
 export type SourceFormat = 'csv' | 'ndjson';
@@ -44,11 +45,7 @@ async function openInput(path: string): Promise<Readable> {
     await handle.close();
     gzip = bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`${path}: no such file`);
-    if (code === 'EISDIR') throw new UserError(`${path}: is a directory, not a file`);
-    if (code === 'EACCES') throw new UserError(`${path}: permission denied`);
-    throw error;
+    throw fileError(path, error);
   }
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   if (!gzip) return raw;

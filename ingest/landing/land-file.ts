@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { DataPaths } from '../../lib/data-paths.ts';
+import { fileError } from '../../lib/file-error.ts';
 import { startProgress } from '../../lib/progress.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { contractFor } from '../contracts/contract-for.ts';
@@ -117,11 +118,7 @@ async function hashOf(file: string): Promise<string> {
   try {
     for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`${file}: no such file`);
-    if (code === 'EISDIR') throw new UserError(`${file}: is a directory, not a file`);
-    if (code === 'EACCES') throw new UserError(`${file}: permission denied`);
-    throw error;
+    throw fileError(file, error);
   }
   return hash.digest('hex');
 }
