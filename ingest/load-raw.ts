@@ -1,20 +1,22 @@
 import { LIST, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataPaths } from '../lib/data-paths.ts';
 import { openDatabase } from '../lib/duckdb.ts';
 import { startProgress } from '../lib/progress.ts';
-import { KINDS } from './contracts/contract-for.ts';
+import { UserError } from '../lib/user-error.ts';
 import { MAX_RECORD_BYTES } from './landing/land-file.ts';
-import { isSealedSegment } from './landing/segment-writer.ts';
+import { recoverAbandonedSegments } from './landing/recover-segments.ts';
+import { sealedSegments, type SealedSegment } from './landing/sealed-segments.ts';
+import { TABULAR_LOADS, tabularLoadSql } from './raw/tabular-loads.ts';
 
 const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), 'raw');
-/** Landing folders in load order; quarantine holds the records every kind rejected. */
-const FOLDERS = [...KINDS, 'quarantine'] as const;
+/** Bump when schema.sql or a load changes what the raw tables hold: raw.duckdb is then rebuilt from landing. */
+const SCHEMA_VERSION = 3;
 /** Segments are loaded in groups of about this many bytes, each group in its own transaction. */
 const GROUP_BYTES = 256 << 20;
-const LOAD_MEMORY_LIMIT = process.env.REPLYWATCH_MEMORY_LIMIT || '1GB';
+const MEMORY_LIMIT = /^\d+(\.\d+)?\s*[KMGT]i?B$/i;
 
 export const RAW_TABLES = [
   'raw_whatsapp_webhooks',
@@ -37,84 +39,96 @@ export interface LoadSummary {
   /** Rows added per raw table by this load. */
   added: RawCounts;
   totals: RawCounts;
-}
-
-interface Segment {
-  folder: string;
-  relativePath: string;
-  path: string;
-  bytes: number;
+  /** A few "source:line: reason" lines for records quarantined while loading. */
+  quarantined: string[];
+  /** Segments that could not be loaded; they stay pending and are tried again by the next load. */
+  failed: Array<{ segment: string; error: string }>;
 }
 
 /**
  * Loads every sealed landing segment that raw.duckdb has not loaded yet, with DuckDB's own
  * read_json. Each group of segments loads in one transaction together with its bookkeeping row,
  * and every raw table deduplicates on its natural key, so a crash at any point followed by a
- * re-run yields each record exactly once. The caller holds the pipeline lock.
+ * re-run yields each record exactly once. A group that fails is reported and skipped, never
+ * blocking the others. The caller holds the pipeline lock.
  */
 export async function loadPendingSegments(paths: DataPaths): Promise<LoadSummary> {
+  recoverAbandonedSegments(paths.landing);
   const database = await openDatabase(paths.raw, { readOnly: false });
   try {
     const { connection } = database;
-    // Bounded memory whatever the backlog: DuckDB spills to disk past the limit.
-    await connection.run(`set memory_limit = '${LOAD_MEMORY_LIMIT}'; set preserve_insertion_order = false`);
-    await connection.run(readSql('schema.sql'));
+    await connection.run(`set memory_limit = '${memoryLimit()}'; set preserve_insertion_order = false`);
+    await ensureSchema(connection);
     const pending = await pendingSegments(connection, paths);
     const before = await countRows(connection);
+    const summary: LoadSummary = { segments: 0, added: before, totals: before, quarantined: [], failed: [] };
     if (pending.length) {
-      const totalBytes = pending.reduce((sum, segment) => sum + segment.bytes, 0);
-      const progress = startProgress('loading landing → raw.duckdb', { total: totalBytes, unit: 'bytes' });
+      const progress = startProgress('loading landing → raw.duckdb', { total: sum(pending), unit: 'bytes' });
       for (const group of groupSegments(pending)) {
-        await loadGroup(connection, group);
-        progress.advance(group.reduce((sum, segment) => sum + segment.bytes, 0));
+        try {
+          summary.quarantined.push(...(await loadGroup(connection, group)));
+          summary.segments += group.length;
+        } catch (error) {
+          for (const segment of group) summary.failed.push({ segment: segment.relativePath, error: firstLine(error) });
+        }
+        progress.advance(sum(group));
       }
-      progress.finish(`${pending.length} segment${pending.length === 1 ? '' : 's'} loaded`);
+      progress.finish(`${summary.segments} segment${summary.segments === 1 ? '' : 's'} loaded`);
     }
-    const totals = await countRows(connection);
-    const added = Object.fromEntries(RAW_TABLES.map((table) => [table, totals[table] - before[table]])) as RawCounts;
-    return { segments: pending.length, added, totals };
+    summary.totals = await countRows(connection);
+    summary.added = Object.fromEntries(RAW_TABLES.map((table) => [table, summary.totals[table] - before[table]])) as RawCounts;
+    return summary;
   } finally {
     database.close();
   }
 }
 
-async function pendingSegments(connection: DuckDBConnection, paths: DataPaths): Promise<Segment[]> {
+function memoryLimit(): string {
+  const limit = process.env.REPLYWATCH_MEMORY_LIMIT || '1GB';
+  if (!MEMORY_LIMIT.test(limit)) throw new UserError(`REPLYWATCH_MEMORY_LIMIT "${limit}" is not a size like 1GB or 512MB`);
+  return limit;
+}
+
+/** Creates the raw tables; when they come from an older version, drops them so every segment loads again. */
+async function ensureSchema(connection: DuckDBConnection): Promise<void> {
+  const tables = (await connection.runAndReadAll("select table_name from duckdb_tables() where table_name like 'raw\\_%' escape '\\'")).getRows();
+  const names = tables.map(([name]) => String(name));
+  const version = names.includes('raw_schema_version')
+    ? Number((await connection.runAndReadAll('select max(version) from raw_schema_version')).getRows()[0]?.[0] ?? 0)
+    : 0;
+  if (version !== SCHEMA_VERSION && names.length) {
+    process.stderr.write('raw.duckdb comes from an older version of replywatch; rebuilding it from the landing log\n');
+    for (const name of names) await connection.run(`drop table ${name}`);
+  }
+  await connection.run(readSql('schema.sql'));
+  await connection.run('delete from raw_schema_version; insert into raw_schema_version values ($version)', { version: SCHEMA_VERSION });
+}
+
+async function pendingSegments(connection: DuckDBConnection, paths: DataPaths): Promise<SealedSegment[]> {
   const loadedRows = (await connection.runAndReadAll('select segment from raw_landing_segments')).getRows();
   const loaded = new Set(loadedRows.map(([segment]) => String(segment)));
-  const pending: Segment[] = [];
-  for (const folder of FOLDERS) {
-    const directory = join(paths.landing, folder);
-    if (!existsSync(directory)) continue;
-    for (const name of readdirSync(directory).filter(isSealedSegment).sort()) {
-      const relativePath = `${folder}/${name}`;
-      if (loaded.has(relativePath)) continue;
-      const path = join(directory, name);
-      pending.push({ folder, relativePath, path, bytes: statSync(path).size });
-    }
-  }
-  return pending;
+  const known = new Set<string>([...Object.keys(TABULAR_LOADS), 'whatsapp', 'quarantine']);
+  return sealedSegments(paths.landing).filter((segment) => known.has(segment.folder) && !loaded.has(segment.relativePath));
 }
 
 /** Consecutive segments of one folder, up to GROUP_BYTES each (a single bigger segment is its own group). */
-function groupSegments(segments: Segment[]): Segment[][] {
-  const groups: Segment[][] = [];
-  let current: Segment[] = [];
-  let bytes = 0;
+function groupSegments(segments: SealedSegment[]): SealedSegment[][] {
+  const groups: SealedSegment[][] = [];
+  let current: SealedSegment[] = [];
   for (const segment of segments) {
-    const fits = current.length && current[0]?.folder === segment.folder && bytes + segment.bytes <= GROUP_BYTES;
+    const fits = current.length && current[0]?.folder === segment.folder && sum(current) + segment.bytes <= GROUP_BYTES;
     if (!fits && current.length) {
       groups.push(current);
       current = [];
-      bytes = 0;
     }
     current.push(segment);
-    bytes += segment.bytes;
   }
   if (current.length) groups.push(current);
   return groups;
 }
 
-async function loadGroup(connection: DuckDBConnection, group: Segment[]): Promise<void> {
+/** Loads one group in one transaction; returns "source:line: reason" for what it quarantined. */
+async function loadGroup(connection: DuckDBConnection, group: SealedSegment[]): Promise<string[]> {
   const folder = group[0]!.folder;
   await connection.run('begin transaction');
   try {
@@ -122,7 +136,8 @@ async function loadGroup(connection: DuckDBConnection, group: Segment[]): Promis
       segments: LIST(VARCHAR),
     });
     await connection.run(batchSql(folder));
-    await connection.run(readSql(`load-${folder}.sql`));
+    const spec = TABULAR_LOADS[folder];
+    await connection.run(spec ? tabularLoadSql(folder, spec) : readSql(`load-${folder}.sql`));
     const counts = await connection.runAndReadAll('select filename, count(*) from landing_batch group by filename');
     const records = new Map(counts.getRows().map(([filename, count]) => [String(filename), Number(count)]));
     for (const segment of group) {
@@ -132,21 +147,32 @@ async function loadGroup(connection: DuckDBConnection, group: Segment[]): Promis
         records: records.get(segment.path) ?? 0,
       });
     }
+    const quarantined = folder === 'quarantine' ? [] : await quarantinedBy(connection);
     await connection.run('commit');
+    return quarantined;
   } catch (error) {
     await connection.run('rollback');
-    const first = group[0]!.relativePath;
-    throw new Error(`loading landing/${first}${group.length > 1 ? ` (+${group.length - 1} more)` : ''}: ${(error as Error).message}`);
+    throw error;
   }
 }
 
-/** The group's envelopes as temp table landing_batch, which the load-<folder>.sql scripts read. */
+async function quarantinedBy(connection: DuckDBConnection): Promise<string[]> {
+  const rows = await connection.runAndReadAll(`
+    select source, source_line, reason from raw_quarantine
+    where landing_id in (select landing_id from landing_batch)
+    order by source, source_line limit 5`);
+  return rows.getRows().map(([source, line, reason]) => `${source}${line === null ? '' : `:${line}`}: ${reason}`);
+}
+
+/** The group's envelopes as temp table landing_batch, which the load scripts read. */
 function batchSql(folder: string): string {
   const columns =
     folder === 'quarantine'
       ? `{seq: 'BIGINT', quarantined_at: 'VARCHAR', kind: 'VARCHAR', source: 'VARCHAR', source_line: 'BIGINT',
           reason: 'VARCHAR', record_text: 'VARCHAR'}`
-      : `{seq: 'BIGINT', landed_at: 'VARCHAR', source: 'VARCHAR', source_line: 'BIGINT', record: 'JSON'}`;
+      : folder === 'whatsapp'
+        ? `{seq: 'BIGINT', landed_at: 'VARCHAR', source: 'VARCHAR', source_line: 'BIGINT', record_sha256: 'VARCHAR', record: 'JSON'}`
+        : `{seq: 'BIGINT', landed_at: 'VARCHAR', source: 'VARCHAR', source_line: 'BIGINT', record: 'JSON', "values": 'JSON'}`;
   const stamp = folder === 'quarantine' ? 'quarantined_at' : 'landed_at';
   return `
     create or replace temp table landing_batch as
@@ -160,6 +186,14 @@ async function countRows(connection: DuckDBConnection): Promise<RawCounts> {
   const sql = RAW_TABLES.map((table) => `select '${table}' as t, count(*) as n from ${table}`).join(' union all ');
   const rows = (await connection.runAndReadAll(sql)).getRows();
   return Object.fromEntries(rows.map(([table, count]) => [String(table), Number(count)])) as RawCounts;
+}
+
+function sum(segments: SealedSegment[]): number {
+  return segments.reduce((total, segment) => total + segment.bytes, 0);
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }
 
 const sqlCache = new Map<string, string>();

@@ -1,10 +1,26 @@
 import { UserError } from './user-error.ts';
 
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))$/;
 
-/** True when `text` is an ISO 8601 instant that says which offset it is in (Z or ±hh:mm). */
+/**
+ * True when `text` is an ISO 8601 instant that says which offset it is in (Z or ±hh:mm) and names
+ * a time that exists: Date.parse would accept 2026-02-30 and roll it over to March.
+ */
 export function isIsoInstant(text: string): boolean {
-  return ISO_WITH_OFFSET.test(text) && !Number.isNaN(Date.parse(text));
+  const match = ISO_WITH_OFFSET.exec(text);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second = '0', offsetHours = '0', offsetMinutes = '0'] = match.slice(1).map((part) => part ?? '0');
+  const calendar = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  return (
+    calendar.getUTCFullYear() === Number(year) &&
+    calendar.getUTCMonth() === Number(month) - 1 &&
+    calendar.getUTCDate() === Number(day) &&
+    Number(hour) < 24 &&
+    Number(minute) < 60 &&
+    Number(second) < 60 &&
+    Number(offsetHours) < 24 &&
+    Number(offsetMinutes) < 60
+  );
 }
 
 /**

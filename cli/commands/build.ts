@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { resolveNow } from '../../lib/clock.ts';
 import { buildWarehouse } from '../../pipeline/build-warehouse.ts';
 import { pathsFrom } from '../data-dir-option.ts';
-import { describeAdded } from './ingest.ts';
+import { describeAdded, reportLoad } from '../reports.ts';
 
 export function registerBuild(program: Command): void {
   program
@@ -12,6 +12,7 @@ export function registerBuild(program: Command): void {
     .action(async (options: { asOf?: string }, command: Command) => {
       const paths = pathsFrom(command);
       const result = await buildWarehouse(paths, resolveNow(options.asOf));
+      reportLoad(result.load);
       process.stdout.write(
         `built ${paths.warehouse} as of ${result.asOf.toISOString()} in ${result.seconds.toFixed(1)}s` +
           ` (raw.duckdb: ${describeAdded(result.load.added)})\n`,

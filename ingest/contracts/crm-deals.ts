@@ -6,7 +6,7 @@ export const CrmDealRecord = Type.Object({
   deal_id: Id,
   crm_contact_id: Nullable(Id),
   name: Nullable(Type.String()),
-  amount_inr: Nullable(Type.Number({ minimum: 0 })),
+  amount_inr: Nullable(Type.Number({ minimum: 0, maximum: 1e15 })),
   stage: Nullable(Type.String()),
   owner_agent_id: Nullable(Id),
   created_at: Instant,

@@ -7,10 +7,12 @@ export const ROLES = ['owner', 'senior', 'sales', 'support', 'junior'] as const;
 export const RosterRecord = Type.Object({
   agent_id: Id,
   name: Id,
+  /** Optional: matches CRM owners (HubSpot, Zoho) to the roster. */
+  email: Nullable(Type.String()),
   role: OneOf(ROLES),
   team: Id,
   supervisor_id: Nullable(Id),
-  capacity: Type.Integer({ minimum: 0 }),
+  capacity: Type.Integer({ minimum: 0, maximum: 100_000 }),
   active: Type.Boolean(),
 });
 export type RosterRecord = Static<typeof RosterRecord>;

@@ -84,12 +84,8 @@ export async function landFile(paths: DataPaths, kind: string, file: string): Pr
           await reject(record, verdict.reason);
           continue;
         }
-        // WhatsApp bodies stay byte for byte as received; other kinds land in their contract form.
-        const text = kind === 'whatsapp' ? record.text : JSON.stringify(verdict.record);
         result.accepted += 1;
-        await accepted.append(
-          `{"seq":${result.accepted},"landed_at":"${landedAt}","source":${JSON.stringify(source)},"source_line":${record.line},"record":${text}}`,
-        );
+        await accepted.append(envelope(kind, format, result.accepted, landedAt, source, record, verdict.record));
       }
       progress.advance(batch.length);
     }
@@ -111,6 +107,28 @@ export async function landFile(paths: DataPaths, kind: string, file: string): Pr
   });
   progress.finish(`${result.accepted.toLocaleString('en-IN')} accepted, ${result.quarantined.toLocaleString('en-IN')} quarantined`);
   return result;
+}
+
+/**
+ * One landing line. The record is kept as it came (a WhatsApp body byte for byte, with the SHA-256
+ * of those bytes as its identity; a CSV row as its columns); other kinds also carry the contract
+ * form the loader reads, so a later contract can still be rebuilt from the verbatim record.
+ */
+function envelope(
+  kind: string,
+  format: 'csv' | 'ndjson',
+  seq: number,
+  landedAt: string,
+  source: string,
+  record: SourceRecord,
+  values: Record<string, unknown>,
+): string {
+  const head = `{"seq":${seq},"landed_at":"${landedAt}","source":${JSON.stringify(source)},"source_line":${record.line}`;
+  if (kind === 'whatsapp') {
+    return `${head},"record_sha256":"${createHash('sha256').update(record.text).digest('hex')}","record":${record.text}}`;
+  }
+  const verbatim = format === 'csv' ? JSON.stringify(record.value) : record.text;
+  return `${head},"record":${verbatim},"values":${JSON.stringify(values)}}`;
 }
 
 async function hashOf(file: string): Promise<string> {

@@ -1,6 +1,6 @@
 import { mkdirSync, openSync, closeSync, fsyncSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** An append-only NDJSON segment of the landing log, written under a `.part` name until sealed. */
 export interface SegmentWriter {
@@ -77,8 +77,4 @@ export function syncDirectory(directory: string): void {
   } finally {
     closeSync(fd);
   }
-}
-
-export function isSealedSegment(name: string): boolean {
-  return name.endsWith('.ndjson') && basename(name) !== 'manifest.ndjson';
 }

@@ -3,14 +3,14 @@
 -- a message or status that cannot be keyed is quarantined with its reason, and the rest loads.
 
 create or replace temp table batch_bodies as
-select md5(record::varchar) as webhook_id, landing_id, landed_at, source, source_line, record as body
+select record_sha256 as webhook_id, landing_id, landed_at, source, source_line, record as body
 from landing_batch
-qualify row_number() over (partition by md5(record::varchar) order by landed_at, landing_id) = 1;
+qualify row_number() over (partition by record_sha256 order by landed_at, landing_id) = 1;
 
 delete from batch_bodies using raw_whatsapp_webhooks
 where batch_bodies.webhook_id = raw_whatsapp_webhooks.webhook_id;
 
-insert into raw_whatsapp_webhooks
+insert into raw_whatsapp_webhooks by name
 select webhook_id, landing_id, landed_at, source, body from batch_bodies;
 
 create or replace temp table batch_values as
@@ -56,7 +56,10 @@ typed as (
     "sticker": {"mime_type": "VARCHAR", "id": "VARCHAR"},
     "location": {"latitude": "DOUBLE", "longitude": "DOUBLE", "name": "VARCHAR", "address": "VARCHAR"},
     "interactive": {"type": "VARCHAR", "button_reply": {"id": "VARCHAR", "title": "VARCHAR"},
-                    "list_reply": {"id": "VARCHAR", "title": "VARCHAR"}},
+                    "list_reply": {"id": "VARCHAR", "title": "VARCHAR"}, "nfm_reply": {"response_json": "VARCHAR"}},
+    "order": {"catalog_id": "VARCHAR", "text": "VARCHAR",
+              "product_items": [{"quantity": "DOUBLE", "item_price": "DOUBLE", "currency": "VARCHAR"}]},
+    "contacts": [{"name": {"formatted_name": "VARCHAR"}, "phones": [{"phone": "VARCHAR"}]}],
     "button": {"payload": "VARCHAR", "text": "VARCHAR"},
     "reaction": {"message_id": "VARCHAR", "emoji": "VARCHAR"},
     "system": {"type": "VARCHAR", "body": "VARCHAR"},
@@ -96,6 +99,16 @@ select
   m.location.latitude as location_latitude,
   m.location.longitude as location_longitude,
   m.location.name as location_name,
+  m.location.address as location_address,
+  m."order".catalog_id as order_catalog_id,
+  m."order".text as order_text,
+  len(m."order".product_items) as order_item_count,
+  list_sum([item.quantity * item.item_price for item in m."order".product_items]) as order_value,
+  m."order".product_items[1].currency as order_currency,
+  len(m.contacts) as shared_contact_count,
+  m.contacts[1].name.formatted_name as shared_contact_name,
+  m.contacts[1].phones[1].phone as shared_contact_phone,
+  m.interactive.nfm_reply.response_json as flow_response_json,
   m.system."type" as system_type,
   m.system.body as system_body,
   m.context."from" as context_from,
@@ -122,10 +135,10 @@ select
   end as problem
 from typed;
 
-insert into raw_quarantine
+insert into raw_quarantine by name
 with problems as (
-  select md5('whatsapp|' || problem || '|' || message::varchar) as quarantine_key, landing_id, landed_at, 'whatsapp', source,
-    source_line, problem, message::varchar
+  select md5('whatsapp|' || problem || '|' || message::varchar) as quarantine_key, landing_id, landed_at as quarantined_at,
+    'whatsapp' as kind, source, source_line, problem as reason, message::varchar as record_text
   from batch_messages
   where problem is not null
 )
@@ -133,7 +146,7 @@ select * from problems p
 where not exists (select 1 from raw_quarantine q where q.quarantine_key = p.quarantine_key)
 qualify row_number() over (partition by quarantine_key) = 1;
 
-insert into raw_whatsapp_messages
+insert into raw_whatsapp_messages by name
 select * exclude (landing_id, source, source_line, problem)
 from batch_messages b
 where problem is null
@@ -188,10 +201,10 @@ select
   end as problem
 from typed;
 
-insert into raw_quarantine
+insert into raw_quarantine by name
 with problems as (
-  select md5('whatsapp|' || problem || '|' || status_json::varchar) as quarantine_key, landing_id, landed_at, 'whatsapp', source,
-    source_line, problem, status_json::varchar
+  select md5('whatsapp|' || problem || '|' || status_json::varchar) as quarantine_key, landing_id, landed_at as quarantined_at,
+    'whatsapp' as kind, source, source_line, problem as reason, status_json::varchar as record_text
   from batch_statuses
   where problem is not null
 )
@@ -199,7 +212,7 @@ select * from problems p
 where not exists (select 1 from raw_quarantine q where q.quarantine_key = p.quarantine_key)
 qualify row_number() over (partition by quarantine_key) = 1;
 
-insert into raw_whatsapp_statuses
+insert into raw_whatsapp_statuses by name
 select * exclude (landing_id, source, source_line, problem)
 from batch_statuses b
 where problem is null
@@ -208,7 +221,7 @@ qualify row_number() over (partition by status_key order by landed_at, landing_i
 
 -- contacts -------------------------------------------------------------------------------------
 
-insert into raw_whatsapp_contacts
+insert into raw_whatsapp_contacts by name
 with items as (
   select webhook_id, landed_at, v.metadata.phone_number_id as phone_number_id,
     list_max([try_cast(json_extract_string(message, '$.timestamp') as bigint) for message in v.messages]) as latest_message_ts,
@@ -224,7 +237,7 @@ keyed as (
     md5(concat_ws('|', phone_number_id, c.wa_id, c.user_id, c.profile.username, c.profile.name)) as contact_key,
     webhook_id, landed_at,
     coalesce(to_timestamp(latest_message_ts), landed_at) as seen_at,
-    phone_number_id, c.wa_id, c.user_id, c.profile.username, c.profile.name as profile_name
+    phone_number_id, c.wa_id as wa_id, c.user_id as user_id, c.profile.username as username, c.profile.name as profile_name
   from typed
   where coalesce(c.wa_id, c.user_id, c.profile.username) is not null
 )
@@ -234,7 +247,7 @@ qualify row_number() over (partition by contact_key order by seen_at, landed_at)
 
 -- value-level errors ---------------------------------------------------------------------------
 
-insert into raw_whatsapp_errors
+insert into raw_whatsapp_errors by name
 with items as (
   select webhook_id, landed_at, v.metadata.phone_number_id as phone_number_id, unnest(v.errors) as error_json
   from batch_values
@@ -244,7 +257,7 @@ typed as (
   from items
 )
 select md5(webhook_id || '|' || error_json::varchar) as error_key, webhook_id, landed_at, phone_number_id,
-  e.code, e.title, e.message, e.error_data.details, error_json
+  e.code as error_code, e.title as error_title, e.message as error_message, e.error_data.details as error_details, error_json
 from typed t
 where not exists (select 1 from raw_whatsapp_errors r where r.error_key = md5(t.webhook_id || '|' || t.error_json::varchar))
 qualify row_number() over (partition by error_key) = 1;

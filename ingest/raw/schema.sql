@@ -1,5 +1,9 @@
 -- raw.duckdb: append-only tables loaded from the landing log, one row per natural key.
 -- Only the pipeline writes this file; dbt attaches it read-only as the source database.
+-- Everything here can be rebuilt from the landing log: when this file's shape changes, the loader
+-- drops the tables and loads every segment again (see raw_schema_version in load-raw.ts).
+
+create table if not exists raw_schema_version (version integer not null);
 
 create table if not exists raw_landing_segments (
   kind varchar not null,          -- landing folder: whatsapp, outbound, …, quarantine
@@ -10,11 +14,11 @@ create table if not exists raw_landing_segments (
 );
 
 create table if not exists raw_whatsapp_webhooks (
-  webhook_id varchar not null,    -- md5 of the body: a retried delivery has the same id
+  webhook_id varchar not null,    -- SHA-256 of the body's exact bytes: a retried delivery has the same id
   landing_id varchar not null,    -- <segment>#<seq>
   landed_at timestamptz not null,
   source varchar not null,
-  body json not null              -- the webhook body as received
+  body json not null              -- the body as JSON (the landing log keeps its exact bytes)
 );
 
 create table if not exists raw_whatsapp_messages (
@@ -44,6 +48,16 @@ create table if not exists raw_whatsapp_messages (
   location_latitude double,
   location_longitude double,
   location_name varchar,
+  location_address varchar,
+  order_catalog_id varchar,
+  order_text varchar,
+  order_item_count integer,
+  order_value double,             -- sum of item_price × quantity
+  order_currency varchar,
+  shared_contact_count integer,   -- contact cards shared in the message
+  shared_contact_name varchar,    -- the first card's formatted name
+  shared_contact_phone varchar,   -- and its first phone
+  flow_response_json varchar,     -- interactive nfm_reply (WhatsApp Flows)
   system_type varchar,
   system_body varchar,
   context_from varchar,
@@ -146,11 +160,12 @@ create table if not exists raw_inbox_events (
 );
 
 create table if not exists raw_roster (
-  roster_row_key varchar not null, -- md5 of the row: an edited row is a new version
+  roster_snapshot_id varchar not null, -- one per landed roster file: a roster file is the whole team
   landing_id varchar not null,
   landed_at timestamptz not null,
   agent_id varchar not null,
   name varchar not null,
+  email varchar,
   role varchar not null,
   team varchar not null,
   supervisor_id varchar,

@@ -50,13 +50,14 @@ describe('bad input to `replywatch ingest`', () => {
     expect(await queryFile(dataPaths(data).raw, 'select count(*) as n from raw_roster').catch(() => [{ n: 0 }])).toEqual([{ n: 0 }]);
   });
 
-  it('quarantines a line that is not JSON, with file and line, and still loads the good lines', async () => {
+  it('quarantines a line that is not JSON, with file and line, exits 2, and still loads the good lines', async () => {
     const good2 = { ...OUTBOUND_OK, wamid: 'wamid.OK2' };
     const { data, file } = setup('outbound.ndjson', `${JSON.stringify(OUTBOUND_OK)}\n{"wamid": "wamid.BROKEN",\n${JSON.stringify(good2)}\n`);
     const result = await runCli(['--data', data, 'ingest', 'outbound', file]);
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(`quarantined ${file}:2: not JSON`);
     expect(result.stderr).toContain('2 accepted, 1 quarantined');
+    expect(result.stderr).toContain('replywatch: 1 record(s) quarantined; the good ones loaded (see raw_quarantine)');
     const raw = dataPaths(data).raw;
     expect(await queryFile(raw, 'select wamid from raw_outbound_messages order by wamid')).toEqual([{ wamid: 'wamid.OK1' }, { wamid: 'wamid.OK2' }]);
     const [quarantined] = await queryFile(raw, 'select kind, source_line, reason, record_text from raw_quarantine');
@@ -72,7 +73,7 @@ describe('bad input to `replywatch ingest`', () => {
     ];
     const { data, file } = setup('outbound.ndjson', lines.map((line) => JSON.stringify(line)).join('\n'));
     const result = await runCli(['--data', data, 'ingest', 'outbound', file]);
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(`quarantined ${file}:2: sent_at "yesterday" is not an ISO 8601 time with an offset`);
     expect(result.stderr).toContain(`quarantined ${file}:3: agent_id is missing on a message by an agent`);
     const raw = dataPaths(data).raw;
@@ -83,8 +84,26 @@ describe('bad input to `replywatch ingest`', () => {
   it('quarantines a webhook body that is not a WhatsApp Business Account object', async () => {
     const { data, file } = setup('hooks.ndjson', '{"object":"page","entry":[]}\n');
     const result = await runCli(['--data', data, 'ingest', 'whatsapp', file]);
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(`quarantined ${file}:1: object is "page", not "whatsapp_business_account"`);
+  });
+
+  it('refuses a time that does not exist, which a lenient parser would roll over', async () => {
+    const { data, file } = setup('outbound.ndjson', JSON.stringify({ ...OUTBOUND_OK, sent_at: '2026-02-30T10:00:00+05:30' }));
+    const result = await runCli(['--data', data, 'ingest', 'outbound', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`quarantined ${file}:1: sent_at "2026-02-30T10:00:00+05:30" is not an ISO 8601 time with an offset`);
+  });
+
+  it('reports parts of a webhook batch it quarantined while loading, and loads the rest', async () => {
+    const data = tempDir();
+    const file = join(import.meta.dirname, '..', 'fixtures', 'whatsapp', 'batch-with-bad-updates.ndjson');
+    const result = await runCli(['--data', data, 'ingest', 'whatsapp', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`quarantined ${file}:1: message without an id`);
+    expect(result.stderr).toContain(`quarantined ${file}:1: status without a message id`);
+    expect(result.stderr).toContain('replywatch: 3 record(s) quarantined');
+    expect(await queryFile(dataPaths(data).raw, 'select count(*) as n from raw_whatsapp_messages')).toEqual([{ n: 2 }]);
   });
 
   it('refuses a WhatsApp file given as CSV', async () => {
