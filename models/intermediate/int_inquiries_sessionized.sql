@@ -9,7 +9,7 @@ with messages as (
 
 state_events as (
   select phone_number_id, contact_wa_id, event_type, event_at
-  from {{ ref('stg_inbox__events') }}
+  from {{ ref('int_inbox_events') }}
   where event_type in ('disposition', 'closed', 'reopened')
 ),
 

@@ -1,6 +1,7 @@
 -- How and when each inquiry closed: at the first disposition or closed event after its last
--- reopen, or as dormant once dormant_after (14 days) passed with no message either way, whichever
--- came first (broadcasts do not keep an inquiry alive). Open inquiries have no closed_at. Also the latest disposition and next action.
+-- reopen, or as dormant at the first stretch of dormant_after (14 days) with no message either way,
+-- whichever came first (broadcasts do not keep an inquiry alive, and a message after the stretch
+-- does not revive it). Open inquiries have no closed_at. Also the latest disposition and next action.
 
 with inquiries as (
   select * from {{ ref('int_inquiries_sessionized') }}
@@ -11,7 +12,7 @@ messages as (
 ),
 
 events as (
-  select * from {{ ref('stg_inbox__events') }}
+  select * from {{ ref('int_inbox_events') }}
 ),
 
 dormant_after as (
@@ -59,22 +60,37 @@ latest_dispositions as (
   group by inquiry_id
 ),
 
-last_messages as (
-  select inquiry_id, max(sent_at) as last_message_at
+gaps as (
+  select
+    inquiry_id,
+    sent_at,
+    lag(sent_at) over (partition by inquiry_id order by sent_at, message_id) as previous_sent_at
   from messages
   where is_conversational
+),
+
+silences as (
+  -- The first silence longer than dormant_after ends the inquiry, whatever came after it;
+  -- without one, the silence after the last message does, once it has lasted that long.
+  select
+    inquiry_id,
+    max(sent_at) as last_message_at,
+    min(previous_sent_at) filter (
+      where {{ seconds_between('previous_sent_at', 'sent_at') }} > (select seconds from dormant_after)
+    ) as silent_from
+  from gaps
   group by inquiry_id
 ),
 
 closed as (
   select
     inquiries.inquiry_id,
-    last_messages.last_message_at,
-    last_messages.last_message_at + to_seconds((select seconds from dormant_after)) as dormant_at,
+    silences.last_message_at,
+    coalesce(silences.silent_from, silences.last_message_at) + to_seconds((select seconds from dormant_after)) as dormant_at,
     closing_events.closed_by_event_at,
     closing_events.closing_event_type
   from inquiries
-  left join last_messages using (inquiry_id)
+  left join silences using (inquiry_id)
   left join closing_events using (inquiry_id)
 ),
 

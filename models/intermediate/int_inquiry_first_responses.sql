@@ -1,6 +1,7 @@
 -- The first reply of each kind to each inquiry, while it was open: the first message by a person
 -- (author_kind agent) is the first response; the first automated message is the auto-acknowledgement.
--- Automations, campaigns and messages of unknown origin never count as a response.
+-- Automations, campaigns and messages of unknown origin never count as a response, nor does a
+-- message that failed to deliver: the customer never saw it.
 
 with inquiries as (
   select * from {{ ref('int_inquiries_sessionized') }}
@@ -15,6 +16,7 @@ outbound as (
   from {{ ref('int_messages_by_inquiry') }} as messages
   left join closures using (inquiry_id)
   where messages.direction = 'outbound'
+    and not messages.is_delivery_failed
     and (closures.closed_at is null or messages.sent_at <= closures.closed_at)
 ),
 

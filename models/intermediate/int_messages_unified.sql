@@ -1,6 +1,6 @@
--- Every message between the business and a contact on one timeline: what contacts sent (from
--- webhooks) and what the business sent (from the outbound log, or seen only through delivery
--- statuses, then with author_kind unknown).
+-- Every message between the business and a contact on one timeline, up to "now" (as_of): what
+-- contacts sent (from webhooks) and what the business sent (from the outbound log, or seen only
+-- through delivery statuses, then with author_kind unknown), with how far delivery got.
 
 with inbound as (
   select * from {{ ref('stg_whatsapp__messages') }}
@@ -79,6 +79,17 @@ status_only_outbound as (
   having any_value(recipient_wa_id) is not null
 ),
 
+delivery as (
+  -- Statuses arrive out of order; a message failed when it failed and was never delivered or read.
+  select
+    message_id,
+    arg_max(status, status_rank) as delivery_status,
+    bool_or(status = 'failed') and not bool_or(status in ('delivered', 'read', 'played')) as is_delivery_failed
+  from statuses
+  where status_at <= {{ as_of() }}
+  group by message_id
+),
+
 unioned as (
   select * from contact_messages
   union all
@@ -89,10 +100,14 @@ unioned as (
 
 final as (
   select
-    *,
+    unioned.*,
+    delivery.delivery_status,
+    coalesce(delivery.is_delivery_failed, false) as is_delivery_failed,
     -- Broadcasts go to everyone on a list; they do not keep a conversation alive.
-    author_kind <> 'campaign' as is_conversational
+    unioned.author_kind <> 'campaign' as is_conversational
   from unioned
+  left join delivery using (message_id)
+  where unioned.sent_at <= {{ as_of() }}
 )
 
 select * from final

@@ -8,7 +8,7 @@ renamed as (
     event_type,
     event_at,
     phone_number_id,
-    {{ normalize_phone('wa_id') }} as contact_wa_id,
+    {{ whatsapp_id('wa_id') }} as contact_wa_id,
     agent_id,
     by_agent_id,
     from_agent_id,

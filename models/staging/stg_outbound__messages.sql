@@ -6,7 +6,7 @@ renamed as (
   select
     wamid as message_id,
     phone_number_id,
-    {{ normalize_phone('to_wa_id') }} as contact_wa_id,
+    {{ whatsapp_id('to_wa_id') }} as contact_wa_id,
     sent_at,
     author_kind,
     agent_id,

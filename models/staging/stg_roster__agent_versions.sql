@@ -4,9 +4,11 @@ with source as (
 
 renamed as (
   select
-    roster_row_key as agent_version_id,
+    roster_snapshot_id || ':' || agent_id as agent_version_id,
+    roster_snapshot_id,
     agent_id,
     trim(name) as agent_name,
+    lower(nullif(trim(email), '')) as email,
     role,
     team,
     nullif(trim(supervisor_id), '') as supervisor_id,

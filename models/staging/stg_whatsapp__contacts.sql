@@ -7,7 +7,7 @@ renamed as (
     contact_key as contact_profile_id,
     webhook_id,
     phone_number_id,
-    {{ normalize_phone('wa_id') }} as contact_wa_id,
+    {{ whatsapp_id('wa_id') }} as contact_wa_id,
     user_id as contact_user_id,
     username,
     nullif(trim(profile_name), '') as profile_name,

@@ -11,7 +11,7 @@ renamed as (
     status,
     status_at,
     landed_at,
-    {{ normalize_phone('recipient_wa_id') }} as recipient_wa_id,
+    {{ whatsapp_id('recipient_wa_id') }} as recipient_wa_id,
     recipient_user_id,
     biz_opaque_callback_data,
     conversation_id,
