@@ -1,52 +1,64 @@
-import { DuckDBTypeId, type DuckDBType } from '@duckdb/node-api';
+import {
+  DuckDBArrayValue,
+  DuckDBBlobValue,
+  DuckDBDateValue,
+  DuckDBDecimalValue,
+  DuckDBIntervalValue,
+  DuckDBListValue,
+  DuckDBMapValue,
+  DuckDBStructValue,
+  DuckDBTimestampTZValue,
+  DuckDBTimestampValue,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 
-type JsValue = unknown;
+/** Digits a double holds exactly; a decimal with more stays text so no digit is lost. */
+const EXACT_DIGITS = 15;
 
 /**
- * A DuckDB value (as node-api's JS conversion gives it) in a JSON-safe form: integers stay numbers
- * where JSON can hold them exactly (else a string), instants become ISO 8601 in UTC, dates
- * YYYY-MM-DD, lists and structs recurse.
+ * A DuckDB value (as node-api reads it) in a JSON-safe form: numbers stay numbers where a double
+ * holds them exactly (else a string), instants become ISO 8601 in UTC, dates YYYY-MM-DD, local
+ * timestamps ISO without an offset, times HH:MM:SS, intervals ISO 8601 durations; lists, structs
+ * and maps recurse.
  */
-export function toJsonValue(value: JsValue, type?: DuckDBType): unknown {
+export function toJsonValue(value: DuckDBValue): unknown {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'bigint') {
-    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
+  switch (typeof value) {
+    case 'boolean':
+    case 'string':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : String(value);
+    case 'bigint':
+      return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
   }
-  if (value instanceof Date) {
-    if (type?.typeId === DuckDBTypeId.DATE) return value.toISOString().slice(0, 10);
-    if (type?.typeId === DuckDBTypeId.TIMESTAMP) return value.toISOString().slice(0, -1);
-    return value.toISOString();
+  if (value instanceof DuckDBDecimalValue) {
+    const text = value.toString();
+    return text.replace(/[^0-9]/g, '').replace(/^0+/, '').length <= EXACT_DIGITS ? Number(text) : text;
   }
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-  if (Array.isArray(value)) return value.map((item) => toJsonValue(item));
-  if (typeof value === 'object') {
-    if (isInterval(value)) return intervalText(value);
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toJsonValue(item)]));
+  if (value instanceof DuckDBTimestampTZValue) return value.isFinite ? new Date(Number(value.micros / 1000n)).toISOString() : value.toString();
+  if (value instanceof DuckDBTimestampValue) return value.toString().replace(' ', 'T');
+  if (value instanceof DuckDBDateValue) return value.toString();
+  if (value instanceof DuckDBIntervalValue) return isoDuration(value);
+  if (value instanceof DuckDBListValue || value instanceof DuckDBArrayValue) return value.items.map(toJsonValue);
+  if (value instanceof DuckDBStructValue) {
+    return Object.fromEntries(Object.entries(value.entries).map(([key, item]) => [key, toJsonValue(item)]));
   }
-  return value;
+  if (value instanceof DuckDBMapValue) return value.entries.map(({ key, value: item }) => ({ key: toJsonValue(key), value: toJsonValue(item) }));
+  if (value instanceof DuckDBBlobValue) return Buffer.from(value.bytes).toString('base64');
+  return String(value);
 }
 
-/** The value as text for tables and CSV: empty for null, JSON for lists and structs. */
-export function toText(value: JsValue, type?: DuckDBType): string {
-  const plain = toJsonValue(value, type);
+/** The value as text for tables and CSV: empty for null, JSON for lists, structs and maps. */
+export function toText(value: DuckDBValue): string {
+  const plain = toJsonValue(value);
   if (plain === null) return '';
   if (typeof plain === 'object') return JSON.stringify(plain);
   return String(plain);
 }
 
-interface Interval {
-  months: number;
-  days: number;
-  micros: bigint;
-}
-
-function isInterval(value: object): value is Interval {
-  return 'months' in value && 'days' in value && 'micros' in value;
-}
-
 /** ISO 8601 duration, e.g. P1DT1H30M. */
-function intervalText({ months, days, micros }: Interval): string {
+function isoDuration({ months, days, micros }: DuckDBIntervalValue): string {
   const totalSeconds = Number(micros) / 1e6;
   const hours = Math.trunc(totalSeconds / 3600);
   const minutes = Math.trunc((totalSeconds % 3600) / 60);

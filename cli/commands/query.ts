@@ -1,3 +1,4 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { tableToIPC } from 'apache-arrow';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -29,7 +30,6 @@ export function registerQuery(program: Command): void {
 
 /** Runs SQL on warehouse.duckdb opened read-only, so it can never change or block a build. */
 export async function runQuery(paths: DataPaths, sql: string, format: Format, outPath?: string): Promise<void> {
-  const statement = sql.trim().replace(/;+\s*$/, '');
   if (format === 'parquet' && !outPath) throw new UserError('--format parquet needs --out FILE');
   if (format === 'arrow' && !outPath && process.stdout.isTTY) {
     throw new UserError('--format arrow is binary; add --out FILE or pipe stdout to a file');
@@ -37,13 +37,14 @@ export async function runQuery(paths: DataPaths, sql: string, format: Format, ou
   const database = await openDatabase(paths.warehouse, { readOnly: true });
   try {
     const { connection } = database;
+    const statement = await singleStatement(connection, sql);
     if (format === 'parquet') {
       await connection.run(`copy (${statement}) to $out (format parquet)`, { out: resolve(outPath!) }).catch(sqlError);
       return;
     }
     if (format === 'arrow') {
       const reader = await connection.runAndReadAll(statement).catch(sqlError);
-      const table = arrowTable(reader.columnNames(), reader.columnTypes(), reader.getColumnsJS());
+      const table = arrowTable(reader.columnNames(), reader.columnTypes(), reader.getColumns());
       await writeAll(outPath, (out) => out.write(tableToIPC(table, outPath ? 'file' : 'stream')));
       return;
     }
@@ -55,12 +56,24 @@ export async function runQuery(paths: DataPaths, sql: string, format: Format, ou
   }
 }
 
+/** The query as one statement: several would print only the last result, silently. */
+async function singleStatement(connection: DuckDBConnection, sql: string): Promise<string> {
+  const statements = await connection.extractStatements(sql).catch(sqlError);
+  if (statements.count !== 1) throw new UserError(`query runs one SQL statement at a time; this has ${statements.count}`);
+  return sql.trim().replace(/;+\s*$/, '');
+}
+
 async function writeAll(outPath: string | undefined, body: (out: Writable) => unknown): Promise<void> {
   if (!outPath) {
     await body(process.stdout);
     return;
   }
   const out = createWriteStream(outPath);
+  const opened = new Promise<void>((resolve, reject) => {
+    out.once('open', () => resolve());
+    out.once('error', (error) => reject(new UserError(`cannot write ${outPath}: ${(error as NodeJS.ErrnoException).code ?? error.message}`)));
+  });
+  await opened;
   await body(out);
   out.end();
   await finished(out);

@@ -11,12 +11,11 @@ async function write(out: Writable, text: string): Promise<void> {
 /** One JSON array of row objects, streamed chunk by chunk. */
 export async function writeJson(result: DuckDBResult, out: Writable): Promise<number> {
   const names = result.columnNames();
-  const types = result.columnTypes();
   let count = 0;
   await write(out, '[');
-  for await (const rows of result.yieldRowsJs()) {
+  for await (const rows of result.yieldRows()) {
     const lines = rows.map((row) => {
-      const object = Object.fromEntries(names.map((name, index) => [name, toJsonValue(row[index], types[index])]));
+      const object = Object.fromEntries(names.map((name, index) => [name, toJsonValue(row[index]!)]));
       return `${count++ === 0 ? '\n' : ',\n'}${JSON.stringify(object)}`;
     });
     await write(out, lines.join(''));
@@ -27,12 +26,11 @@ export async function writeJson(result: DuckDBResult, out: Writable): Promise<nu
 
 /** RFC 4180 CSV: a header row, then rows; null is an empty field. */
 export async function writeCsv(result: DuckDBResult, out: Writable): Promise<number> {
-  const types = result.columnTypes();
   let count = 0;
   await write(out, `${result.columnNames().map(csvField).join(',')}\r\n`);
-  for await (const rows of result.yieldRowsJs()) {
+  for await (const rows of result.yieldRows()) {
     count += rows.length;
-    await write(out, rows.map((row) => `${row.map((value, index) => csvField(toText(value, types[index]))).join(',')}\r\n`).join(''));
+    await write(out, rows.map((row) => `${row.map((value) => csvField(toText(value))).join(',')}\r\n`).join(''));
   }
   return count;
 }
@@ -47,10 +45,10 @@ export async function writeTable(result: DuckDBResult, out: Writable): Promise<n
   const types = result.columnTypes();
   const shown: string[][] = [];
   let count = 0;
-  for await (const rows of result.yieldRowsJs()) {
+  for await (const rows of result.yieldRows()) {
     for (const row of rows) {
       count += 1;
-      if (shown.length < TABLE_ROWS) shown.push(row.map((value, index) => oneLine(toText(value, types[index]))));
+      if (shown.length < TABLE_ROWS) shown.push(row.map((value) => oneLine(toText(value))));
     }
   }
   const numeric = types.map(isNumeric);

@@ -21,6 +21,27 @@ describe('`replywatch query`', () => {
     ]);
   });
 
+  it('writes times, nested dates and wide decimals as what they are', async () => {
+    const result = await query(
+      `select time '10:00:00' as opens, [date '2026-01-02'] as days, {'at': timestamp '2026-01-01 10:00'} as local,
+        12345678901234567890.12::decimal(38,2) as wide, interval 90 minutes as wait`,
+      '--format',
+      'json',
+    );
+    expect(JSON.parse(result.stdout)).toEqual([
+      { opens: '10:00:00', days: ['2026-01-02'], local: { at: '2026-01-01T10:00:00' }, wide: '12345678901234567890.12', wait: 'PT1H30M' },
+    ]);
+  });
+
+  it('refuses several statements at once and a file it cannot write, in one line each', async () => {
+    const several = await query('select 1; select 2');
+    expect(several.code).not.toBe(0);
+    expect(several.stderr.trim()).toBe('replywatch: query runs one SQL statement at a time; this has 2');
+    const unwritable = await query('select 1', '--format', 'csv', '--out', '/nonexistent-dir/x.csv');
+    expect(unwritable.code).not.toBe(0);
+    expect(unwritable.stderr.trim()).toBe('replywatch: cannot write /nonexistent-dir/x.csv: ENOENT');
+  });
+
   it('prints an empty JSON array for no rows', async () => {
     const result = await query('select * from fct_inquiries where false', '--format', 'json');
     expect(JSON.parse(result.stdout)).toEqual([]);
