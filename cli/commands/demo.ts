@@ -7,8 +7,9 @@ import { generateDemo } from '../../ingest/demo/generate-demo.ts';
 import { buildWarehouse } from '../../pipeline/build-warehouse.ts';
 import { healthSummary } from '../../pipeline/health-summary.ts';
 import { pathsFrom } from '../data-dir-option.ts';
-import { demoEnd, printSummary } from './generate.ts';
-import { ingestFiles } from './ingest.ts';
+import { demoEnd } from '../demo-end.ts';
+import { ingestFiles } from '../ingest-files.ts';
+import { reportGenerated, reportLoad } from '../reports.ts';
 
 /** Input kind → the file `generate` writes for it. */
 const DEMO_FILES = {
@@ -32,12 +33,13 @@ export function registerDemo(program: Command): void {
 
 async function runDemo(paths: DataPaths): Promise<void> {
   if (!hasSources(paths)) {
-    printSummary(await generateDemo({ outDir: paths.sources, months: 3, inquiriesPerMonth: 300, seed: 42, end: demoEnd() }));
+    reportGenerated(await generateDemo({ outDir: paths.sources, months: 3, inquiriesPerMonth: 300, seed: 42, end: demoEnd() }));
   }
   for (const [kind, file] of Object.entries(DEMO_FILES)) {
     await ingestFiles(paths, kind, [join(paths.sources, file)]);
   }
   const build = await buildWarehouse(paths, resolveNow());
+  reportLoad(build.load);
   process.stdout.write(`\nbuilt ${paths.warehouse} as of ${build.asOf.toISOString()} in ${build.seconds.toFixed(1)}s\n`);
   process.stdout.write(`${await healthSummary(paths)}\n`);
   process.stdout.write(`\nquery it: npx replywatch query "select * from fct_inquiries limit 10"\n`);

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { relative } from 'node:path';
-import { resolveNow } from '../../lib/clock.ts';
 import { UserError } from '../../lib/user-error.ts';
-import { generateDemo, type GenerateSummary } from '../../ingest/demo/generate-demo.ts';
+import { generateDemo } from '../../ingest/demo/generate-demo.ts';
 import { pathsFrom } from '../data-dir-option.ts';
+import { demoEnd } from '../demo-end.ts';
+import { reportGenerated } from '../reports.ts';
 
 interface GenerateFlags {
   months: string;
@@ -29,16 +29,8 @@ export function registerGenerate(program: Command): void {
         seed: Math.trunc(positive('--seed', flags.seed, true)),
         end: demoEnd(flags.end),
       });
-      printSummary(summary);
+      reportGenerated(summary);
     });
-}
-
-/** The demo's "now": as given, else pinned "now", else the start of the current hour. */
-export function demoEnd(end?: string): Date {
-  if (end !== undefined || process.env.REPLYWATCH_NOW) return resolveNow(end);
-  const now = new Date();
-  now.setUTCMinutes(0, 0, 0);
-  return now;
 }
 
 function positive(flag: string, value: string, allowZero = false): number {
@@ -47,10 +39,4 @@ function positive(flag: string, value: string, allowZero = false): number {
     throw new UserError(`${flag} must be a ${allowZero ? 'non-negative' : 'positive'} number, not "${value}"`);
   }
   return number;
-}
-
-export function printSummary(summary: GenerateSummary): void {
-  for (const [kind, file] of Object.entries(summary.files)) {
-    process.stdout.write(`wrote ${relative(process.cwd(), file) || file} (${kind})\n`);
-  }
 }

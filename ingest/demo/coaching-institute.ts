@@ -23,12 +23,12 @@ export interface DemoAgent extends RosterRecord {
 }
 
 export const TEAM: DemoAgent[] = [
-  { agent_id: 'a_rajesh', name: 'Rajesh Malhotra', role: 'owner', team: 'management', supervisor_id: null, capacity: 15, active: true, speed: 1.4, dropRate: 0.03, afterHours: 0.5, notes: 0.4 },
-  { agent_id: 'a_priya', name: 'Priya Nair', role: 'senior', team: 'sales', supervisor_id: 'a_rajesh', capacity: 30, active: true, speed: 0.7, dropRate: 0.02, afterHours: 0.35, notes: 0.9 },
-  { agent_id: 'a_amit', name: 'Amit Verma', role: 'sales', team: 'sales', supervisor_id: 'a_priya', capacity: 40, active: true, speed: 1.0, dropRate: 0.05, afterHours: 0.2, notes: 0.6 },
-  { agent_id: 'a_sneha', name: 'Sneha Kulkarni', role: 'sales', team: 'sales', supervisor_id: 'a_priya', capacity: 40, active: true, speed: 0.6, dropRate: 0.03, afterHours: 0.3, notes: 0.8 },
-  { agent_id: 'a_kavya', name: 'Kavya Reddy', role: 'support', team: 'support', supervisor_id: 'a_priya', capacity: 50, active: true, speed: 0.9, dropRate: 0.04, afterHours: 0.1, notes: 0.7 },
-  { agent_id: 'a_rohan', name: 'Rohan Das', role: 'support', team: 'support', supervisor_id: 'a_priya', capacity: 50, active: true, speed: 1.8, dropRate: 0.1, afterHours: 0.05, notes: 0.3 },
+  { agent_id: 'a_rajesh', name: 'Rajesh Malhotra', email: 'rajesh@vidyacoaching.in', role: 'owner', team: 'management', supervisor_id: null, capacity: 15, active: true, speed: 1.4, dropRate: 0.03, afterHours: 0.5, notes: 0.4 },
+  { agent_id: 'a_priya', name: 'Priya Nair', email: 'priya@vidyacoaching.in', role: 'senior', team: 'sales', supervisor_id: 'a_rajesh', capacity: 30, active: true, speed: 0.7, dropRate: 0.02, afterHours: 0.35, notes: 0.9 },
+  { agent_id: 'a_amit', name: 'Amit Verma', email: 'amit@vidyacoaching.in', role: 'sales', team: 'sales', supervisor_id: 'a_priya', capacity: 40, active: true, speed: 1.0, dropRate: 0.05, afterHours: 0.2, notes: 0.6 },
+  { agent_id: 'a_sneha', name: 'Sneha Kulkarni', email: 'sneha@vidyacoaching.in', role: 'sales', team: 'sales', supervisor_id: 'a_priya', capacity: 40, active: true, speed: 0.6, dropRate: 0.03, afterHours: 0.3, notes: 0.8 },
+  { agent_id: 'a_kavya', name: 'Kavya Reddy', email: 'kavya@vidyacoaching.in', role: 'support', team: 'support', supervisor_id: 'a_priya', capacity: 50, active: true, speed: 0.9, dropRate: 0.04, afterHours: 0.1, notes: 0.7 },
+  { agent_id: 'a_rohan', name: 'Rohan Das', email: 'rohan@vidyacoaching.in', role: 'support', team: 'support', supervisor_id: 'a_priya', capacity: 50, active: true, speed: 1.8, dropRate: 0.1, afterHours: 0.05, notes: 0.3 },
 ];
 
 export const agentById = new Map(TEAM.map((agent) => [agent.agent_id, agent]));

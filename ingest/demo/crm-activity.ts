@@ -2,7 +2,7 @@ import type { DISPOSITIONS } from '../contracts/inbox.ts';
 import { istIso } from './business-calendar.ts';
 import type { DemoAgent } from './coaching-institute.ts';
 import type { DemoWorld } from './demo-world.ts';
-import type { DemoContact } from './simulate-inquiry.ts';
+import type { DemoContact } from './conversation.ts';
 import type { InquiryKind } from './team-behaviour.ts';
 
 type Disposition = (typeof DISPOSITIONS)[number];
@@ -49,7 +49,9 @@ export function recordCrm(
   if (!disposition && !contact.dealId && (kind === 'fresh_high_intent' || kind === 'returning') && random.chance(0.6)) {
     contact.dealId = String(9100000 + world.sequence());
     contact.dealCreatedAt = updatedAt;
-    contact.dealAmountInr = Math.round((contact.product.priceInr * (0.85 + random.next() * 0.4)) / 500) * 500;
+    // List price less a negotiated discount, or more with add-ons (hostel, study material).
+    const amount = Math.round((contact.product.priceInr * (0.85 + random.next() * 0.4)) / 500) * 500;
+    contact.dealAmountInr = Math.min(10_00_000, Math.max(20_000, amount));
     writeDeal(world, contact, owner, 'qualifiedtobuy', updatedAt, null);
   } else if (disposition && contact.dealId && DEAL_STAGE[disposition]) {
     const stage = DEAL_STAGE[disposition]!;

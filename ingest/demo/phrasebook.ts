@@ -98,8 +98,8 @@ const LINES: Record<LineKind, Lines> = {
     hi: ['घर पर बात करके बताते हैं।', 'सोचकर बताएंगे।'],
   },
   acknowledgement: {
-    en: ['ok', 'Ok thanks', 'Thank you', 'Noted', '👍', 'okay'],
-    hinglish: ['Ok ji', 'Theek hai', 'Thik hai', 'Accha', 'Shukriya'],
+    en: ['ok', 'Ok thanks', 'Thank you', 'Noted', '👍', 'okay', 'Ok sir', 'Thank you sir', 'ok mam'],
+    hinglish: ['Ok ji', 'Theek hai', 'Thik hai', 'Accha', 'Shukriya', 'Theek hai sir'],
     hi: ['ठीक है', 'धन्यवाद', 'शुक्रिया', '🙏'],
   },
   nudge: {

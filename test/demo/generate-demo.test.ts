@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { contractFor } from '../../ingest/contracts/contract-for.ts';
 import { generateDemo, type GenerateSummary } from '../../ingest/demo/generate-demo.ts';
@@ -80,18 +79,30 @@ describe('the demo generator', () => {
   it('records deals in rupees between ₹20,000 and ₹10 lakh', async () => {
     const deals = (await records(summary.files.crmDeals, 'crm-deals')) as Array<{ amount_inr: number }>;
     const amounts = deals.map((deal) => deal.amount_inr);
-    expect(Math.min(...amounts)).toBeGreaterThanOrEqual(17_000);
+    expect(Math.min(...amounts)).toBeGreaterThanOrEqual(20_000);
     expect(Math.max(...amounts)).toBeLessThanOrEqual(10_00_000);
   });
 
-  it('records assignments, handoffs, escalations and dispositions', () => {
+  it('records assignments, handoffs, escalations, dispositions and reopens', () => {
     const types = new Set(lines(summary.files.inbox).map((line) => JSON.parse(line).type));
-    for (const type of ['assigned', 'unassigned', 'handoff_note', 'handoff_ack', 'escalated', 'disposition', 'closed']) {
+    for (const type of ['assigned', 'unassigned', 'handoff_note', 'handoff_ack', 'escalated', 'disposition', 'closed', 'reopened']) {
       expect(types, type).toContain(type);
     }
   });
 
-  it('writes the team roster with supervisors', () => {
-    expect(lines(join(summary.files.roster))[0]).toBe('agent_id,name,role,team,supervisor_id,capacity,active');
+  it('acknowledges a handoff only after a note was written for it', () => {
+    const events = lines(summary.files.inbox).map((line) => JSON.parse(line) as { type: string; wa_id: string; at: string; agent_id?: string; to_agent_id?: string });
+    const notes = events.filter((event) => event.type === 'handoff_note');
+    for (const ack of events.filter((event) => event.type === 'handoff_ack')) {
+      const note = notes.find((candidate) => candidate.wa_id === ack.wa_id && candidate.to_agent_id === ack.agent_id && Date.parse(candidate.at) <= Date.parse(ack.at));
+      expect(note, `ack of ${ack.wa_id} at ${ack.at}`).toBeDefined();
+    }
+  });
+
+  it('writes a team of six with roles, supervisors and emails', async () => {
+    const roster = (await records(summary.files.roster, 'roster')) as Array<{ role: string; supervisor_id: string | null; email: string | null }>;
+    expect(roster.map((agent) => agent.role).sort()).toEqual(['owner', 'sales', 'sales', 'senior', 'support', 'support']);
+    expect(roster.filter((agent) => agent.supervisor_id === null).map((agent) => agent.role)).toEqual(['owner']);
+    expect(roster.every((agent) => agent.email?.endsWith('@vidyacoaching.in'))).toBe(true);
   });
 });
