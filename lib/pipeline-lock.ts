@@ -1,5 +1,6 @@
-import { openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isProcessAlive } from './is-process-alive.ts';
 import { UserError } from './user-error.ts';
 
 interface LockHolder {
@@ -9,6 +10,7 @@ interface LockHolder {
 }
 
 const POLL_MS = 200;
+const GUARD_EXPIRY_MS = 10_000;
 
 /**
  * Serialises the writers of a data directory (ingest, build, the server's scheduled builds):
@@ -25,10 +27,7 @@ export async function acquirePipelineLock(
   for (;;) {
     if (tryCreate(lockPath, purpose)) return () => release(lockPath);
     const holder = readHolder(lockPath);
-    if (holder && !isAlive(holder.pid)) {
-      rmSync(lockPath, { force: true });
-      continue;
-    }
+    if (holder && holder.pid !== process.pid && !isProcessAlive(holder.pid) && takeOver(lockPath, holder)) continue;
     if (holder && holder.pid === process.pid) {
       throw new Error(`pipeline lock ${lockPath} is already held by this process (${holder.purpose})`);
     }
@@ -57,20 +56,38 @@ function tryCreate(lockPath: string, purpose: string): boolean {
   return true;
 }
 
+/**
+ * Removes a lock left by a dead process. Two processes can find the same dead holder at once, so
+ * the removal happens under a second, exclusive guard file, and only when the lock still names
+ * that holder: otherwise the later process would delete the lock the earlier one just took.
+ */
+function takeOver(lockPath: string, stale: LockHolder): boolean {
+  const guard = `${lockPath}.takeover`;
+  let fd: number;
+  try {
+    fd = openSync(guard, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // A guard older than a few seconds belongs to a process that died while taking over.
+    const guardStat = statSync(guard, { throwIfNoEntry: false });
+    if (guardStat && Date.now() - guardStat.mtimeMs > GUARD_EXPIRY_MS) rmSync(guard, { force: true });
+    return false;
+  }
+  try {
+    const current = readHolder(lockPath);
+    if (current?.pid === stale.pid && current.since === stale.since) rmSync(lockPath, { force: true });
+  } finally {
+    closeSync(fd);
+    rmSync(guard, { force: true });
+  }
+  return true;
+}
+
 function readHolder(lockPath: string): LockHolder | undefined {
   try {
     return JSON.parse(readFileSync(lockPath, 'utf8')) as LockHolder;
   } catch {
     return undefined; // being written or just removed: look again on the next poll
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

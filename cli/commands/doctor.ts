@@ -1,12 +1,12 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { nodeModulesCurrent, venvCurrent } from '../../scripts/setup-state.mjs';
 import type { DataPaths } from '../../lib/data-paths.ts';
 import { openDatabase } from '../../lib/duckdb.ts';
-import { isSealedSegment } from '../../ingest/landing/segment-writer.ts';
+import { sealedSegments } from '../../ingest/landing/sealed-segments.ts';
+import { isProcessAlive } from '../../lib/is-process-alive.ts';
 import { venvTool } from '../../pipeline/project-paths.ts';
 import { pathsFrom } from '../data-dir-option.ts';
 
@@ -76,34 +76,39 @@ async function toolChecks(): Promise<Check[]> {
 
 async function dataChecks(paths: DataPaths): Promise<Check[]> {
   const describeFile = (path: string): string =>
-    existsSync(path) ? `${(statSync(path).size / 1e6).toFixed(1)} MB, written ${statSync(path).mtime.toISOString()}` : 'not built yet';
-  const segments = sealedSegments(paths);
+    `${(statSync(path).size / 1e6).toFixed(1)} MB, written ${statSync(path).mtime.toISOString()}`;
+  const segments = sealedSegments(paths.landing).map((segment) => segment.relativePath);
   const pending = segments.length ? await countUnloaded(paths, segments) : 0;
   return [
     { ok: true, what: 'data directory', detail: paths.root },
-    {
-      ok: true,
-      what: 'landing log',
-      detail: segments.length ? `${segments.length} segments, ${pending ?? 'an unknown number'} not yet in raw.duckdb` : 'empty',
-      fix: !segments.length ? 'replywatch ingest <kind> <file> (or replywatch demo)' : pending ? 'replywatch build' : undefined,
-    },
-    { ok: true, what: 'raw.duckdb', detail: describeFile(paths.raw) },
-    {
-      ok: true,
-      what: 'warehouse.duckdb',
-      detail: describeFile(paths.warehouse),
-      fix: existsSync(paths.warehouse) ? undefined : 'replywatch build',
-    },
-    ...(existsSync(paths.lock) ? [{ ok: true, what: 'pipeline', detail: 'a build or ingest is running now' }] : []),
+    segments.length
+      ? {
+          ok: pending === 0,
+          what: 'landing log',
+          detail: `${segments.length} segments, ${pending ?? 'an unknown number (raw.duckdb is busy)'} not yet in raw.duckdb`,
+          fix: pending === 0 ? undefined : 'replywatch build',
+        }
+      : { ok: false, what: 'landing log', detail: 'empty', fix: 'replywatch ingest <kind> <file> (or replywatch demo)' },
+    existsSync(paths.raw)
+      ? { ok: true, what: 'raw.duckdb', detail: describeFile(paths.raw) }
+      : { ok: false, what: 'raw.duckdb', detail: 'not created yet', fix: 'replywatch ingest <kind> <file>' },
+    existsSync(paths.warehouse)
+      ? { ok: true, what: 'warehouse.duckdb', detail: describeFile(paths.warehouse) }
+      : { ok: false, what: 'warehouse.duckdb', detail: 'not built yet', fix: 'replywatch build' },
+    ...lockCheck(paths),
   ];
 }
 
-/** Sealed landing segments as "<folder>/<name>", the form raw_landing_segments records. */
-function sealedSegments(paths: DataPaths): string[] {
-  if (!existsSync(paths.landing)) return [];
-  return readdirSync(paths.landing, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .flatMap((entry) => readdirSync(join(paths.landing, entry.name)).filter(isSealedSegment).map((name) => `${entry.name}/${name}`));
+function lockCheck(paths: DataPaths): Check[] {
+  if (!existsSync(paths.lock)) return [];
+  try {
+    const holder = JSON.parse(readFileSync(paths.lock, 'utf8')) as { pid: number; purpose: string; since: string };
+    return isProcessAlive(holder.pid)
+      ? [{ ok: true, what: 'pipeline', detail: `${holder.purpose} is running now (pid ${holder.pid}, since ${holder.since})` }]
+      : [{ ok: true, what: 'pipeline', detail: `a lock left by pid ${holder.pid}, which is gone; the next run takes it over` }];
+  } catch {
+    return [{ ok: true, what: 'pipeline', detail: 'a build or ingest is starting' }];
+  }
 }
 
 /** How many segments raw.duckdb has not loaded; undefined while a writer holds the file. */
