@@ -1,19 +1,14 @@
 import { LIST, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { DataPaths } from '../lib/data-paths.ts';
 import { openDatabase } from '../lib/duckdb.ts';
 import { startProgress } from '../lib/progress.ts';
 import { UserError } from '../lib/user-error.ts';
-import { MAX_RECORD_BYTES } from './landing/land-file.ts';
 import { recoverAbandonedSegments } from './landing/recover-segments.ts';
 import { sealedSegments, type SealedSegment } from './landing/sealed-segments.ts';
+import { landingBatchSql } from './raw/landing-batch.ts';
+import { ensureRawSchema, readRawSql } from './raw/raw-schema.ts';
 import { TABULAR_LOADS, tabularLoadSql } from './raw/tabular-loads.ts';
 
-const SQL_DIR = join(dirname(fileURLToPath(import.meta.url)), 'raw');
-/** Bump when schema.sql or a load changes what the raw tables hold: raw.duckdb is then rebuilt from landing. */
-const SCHEMA_VERSION = 3;
 /** Segments are loaded in groups of about this many bytes, each group in its own transaction. */
 const GROUP_BYTES = 256 << 20;
 const MEMORY_LIMIT = /^\d+(\.\d+)?\s*[KMGT]i?B$/i;
@@ -58,7 +53,7 @@ export async function loadPendingSegments(paths: DataPaths): Promise<LoadSummary
   try {
     const { connection } = database;
     await connection.run(`set memory_limit = '${memoryLimit()}'; set preserve_insertion_order = false`);
-    await ensureSchema(connection);
+    await ensureRawSchema(connection);
     const pending = await pendingSegments(connection, paths);
     const before = await countRows(connection);
     const summary: LoadSummary = { segments: 0, added: before, totals: before, quarantined: [], failed: [] };
@@ -87,21 +82,6 @@ function memoryLimit(): string {
   const limit = process.env.REPLYWATCH_MEMORY_LIMIT || '1GB';
   if (!MEMORY_LIMIT.test(limit)) throw new UserError(`REPLYWATCH_MEMORY_LIMIT "${limit}" is not a size like 1GB or 512MB`);
   return limit;
-}
-
-/** Creates the raw tables; when they come from an older version, drops them so every segment loads again. */
-async function ensureSchema(connection: DuckDBConnection): Promise<void> {
-  const tables = (await connection.runAndReadAll("select table_name from duckdb_tables() where table_name like 'raw\\_%' escape '\\'")).getRows();
-  const names = tables.map(([name]) => String(name));
-  const version = names.includes('raw_schema_version')
-    ? Number((await connection.runAndReadAll('select max(version) from raw_schema_version')).getRows()[0]?.[0] ?? 0)
-    : 0;
-  if (version !== SCHEMA_VERSION && names.length) {
-    process.stderr.write('raw.duckdb comes from an older version of replywatch; rebuilding it from the landing log\n');
-    for (const name of names) await connection.run(`drop table ${name}`);
-  }
-  await connection.run(readSql('schema.sql'));
-  await connection.run('delete from raw_schema_version; insert into raw_schema_version values ($version)', { version: SCHEMA_VERSION });
 }
 
 async function pendingSegments(connection: DuckDBConnection, paths: DataPaths): Promise<SealedSegment[]> {
@@ -135,9 +115,9 @@ async function loadGroup(connection: DuckDBConnection, group: SealedSegment[]): 
     await connection.run('set variable segments = $segments', { segments: listValue(group.map((s) => s.path)) }, {
       segments: LIST(VARCHAR),
     });
-    await connection.run(batchSql(folder));
+    await connection.run(landingBatchSql(folder));
     const spec = TABULAR_LOADS[folder];
-    await connection.run(spec ? tabularLoadSql(folder, spec) : readSql(`load-${folder}.sql`));
+    await connection.run(spec ? tabularLoadSql(folder, spec) : readRawSql(`load-${folder}.sql`));
     const counts = await connection.runAndReadAll('select filename, count(*) from landing_batch group by filename');
     const records = new Map(counts.getRows().map(([filename, count]) => [String(filename), Number(count)]));
     for (const segment of group) {
@@ -164,24 +144,6 @@ async function quarantinedBy(connection: DuckDBConnection): Promise<string[]> {
   return rows.getRows().map(([source, line, reason]) => `${source}${line === null ? '' : `:${line}`}: ${reason}`);
 }
 
-/** The group's envelopes as temp table landing_batch, which the load scripts read. */
-function batchSql(folder: string): string {
-  const columns =
-    folder === 'quarantine'
-      ? `{seq: 'BIGINT', quarantined_at: 'VARCHAR', kind: 'VARCHAR', source: 'VARCHAR', source_line: 'BIGINT',
-          reason: 'VARCHAR', record_text: 'VARCHAR'}`
-      : folder === 'whatsapp'
-        ? `{seq: 'BIGINT', landed_at: 'VARCHAR', source: 'VARCHAR', source_line: 'BIGINT', record_sha256: 'VARCHAR', record: 'JSON'}`
-        : `{seq: 'BIGINT', landed_at: 'VARCHAR', source: 'VARCHAR', source_line: 'BIGINT', record: 'JSON', "values": 'JSON'}`;
-  const stamp = folder === 'quarantine' ? 'quarantined_at' : 'landed_at';
-  return `
-    create or replace temp table landing_batch as
-    select '${folder}/' || regexp_extract(filename, '[^/]+$') || '#' || seq as landing_id,
-      * replace (${stamp}::timestamptz as ${stamp})
-    from read_json(getvariable('segments'), format = 'newline_delimited', filename = true,
-      maximum_object_size = ${MAX_RECORD_BYTES * 2}, columns = ${columns})`;
-}
-
 async function countRows(connection: DuckDBConnection): Promise<RawCounts> {
   const sql = RAW_TABLES.map((table) => `select '${table}' as t, count(*) as n from ${table}`).join(' union all ');
   const rows = (await connection.runAndReadAll(sql)).getRows();
@@ -194,14 +156,4 @@ function sum(segments: SealedSegment[]): number {
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
-}
-
-const sqlCache = new Map<string, string>();
-function readSql(name: string): string {
-  let sql = sqlCache.get(name);
-  if (sql === undefined) {
-    sql = readFileSync(join(SQL_DIR, name), 'utf8');
-    sqlCache.set(name, sql);
-  }
-  return sql;
 }

@@ -6,12 +6,13 @@ import { CrmContactRecord } from '../contracts/crm-contacts.ts';
 import { CrmDealRecord } from '../contracts/crm-deals.ts';
 import { RosterRecord } from '../contracts/roster.ts';
 import { DAY_MS, istMidnight, loadBusinessCalendar } from './business-calendar.ts';
-import { CAMPAIGN_TEMPLATES, PRODUCTS, TEAM } from './coaching-institute.ts';
-import { createDemoWorld, csvRow, type DemoLines, type DemoWorld } from './demo-world.ts';
-import { profileName, type Language } from './phrasebook.ts';
-import { createRandom, type Random } from './random.ts';
-import { simulateInquiry, type DemoContact } from './simulate-inquiry.ts';
-import type { InquiryKind } from './team-behaviour.ts';
+import { runCampaign } from './campaigns.ts';
+import { TEAM } from './coaching-institute.ts';
+import { chooseContact } from './contact-pool.ts';
+import type { DemoContact } from './conversation.ts';
+import { createDemoWorld, csvRow, type DemoLines } from './demo-world.ts';
+import { createRandom } from './random.ts';
+import { simulateInquiry } from './simulate-inquiry.ts';
 
 export interface GenerateOptions {
   outDir: string;
@@ -42,15 +43,6 @@ const HOUR_WEIGHTS = [0.2, 0.1, 0.05, 0.05, 0.05, 0.1, 0.3, 0.6, 1.0, 1.4, 1.8, 
 const HOURS = HOUR_WEIGHTS.map((weight, hour) => [hour, weight] as const);
 /** Weekends and holidays bring more inquiries, not fewer. */
 const WEEKDAY_FACTOR = [1, 0.95, 0.95, 1, 1, 1, 1.1, 1.3];
-const POOL_LIMIT = 50_000;
-const PHONE_FORMATS = [
-  (n: string) => `+91 ${n.slice(0, 5)} ${n.slice(5)}`,
-  (n: string) => `0${n}`,
-  (n: string) => n,
-  (n: string) => `+91${n}`,
-  (n: string) => `91-${n.slice(0, 5)}-${n.slice(5)}`,
-];
-
 /**
  * Writes a realistic demo business's inputs (every kind of DESIGN.md, one file each) into
  * `outDir`, streaming inquiry by inquiry in bounded memory. Same options, same bytes.
@@ -118,59 +110,4 @@ async function write(stream: WriteStream, lines: string[]): Promise<void> {
 
 function csvHeader(schema: { properties: object }): string {
   return Object.keys(schema.properties).join(',');
-}
-
-function newContact(random: Random, availableFrom: number): DemoContact {
-  const number = `${random.pick(['6', '7', '8', '9'])}${String(random.int(0, 999_999_999)).padStart(9, '0')}`;
-  const language = random.weighted<Language>([['en', 0.45], ['hinglish', 0.35], ['hi', 0.2]]);
-  const product = random.weighted(PRODUCTS.map((item) => [item, item.id === 'school_partnership' ? 0.01 : 1] as const));
-  return {
-    waId: `91${number}`,
-    name: profileName(random, language),
-    language,
-    product,
-    crmPhone: random.pick(PHONE_FORMATS)(number),
-    busyUntil: availableFrom,
-    availableFrom,
-  };
-}
-
-/**
- * A returning contact from the pool when one is free to come back; a past contact acknowledging
- * our last message ("ok", 👍) after their inquiry ended; else somebody new.
- */
-function chooseContact(random: Random, pool: DemoContact[], at: number): { contact: DemoContact; kind: InquiryKind } {
-  const roll = random.next();
-  if (roll < 0.22 && pool.length) {
-    const wanted = roll < 0.16 ? 'returning' : 'acknowledgement';
-    for (let attempt = 0; attempt < 6; attempt += 1) {
-      const candidate = pool[random.int(0, pool.length - 1)]!;
-      if (wanted === 'returning' && candidate.previousHandler && candidate.availableFrom <= at) return { contact: candidate, kind: wanted };
-      if (wanted === 'acknowledgement' && candidate.lastBusinessMessage && candidate.busyUntil <= at) return { contact: candidate, kind: wanted };
-    }
-  }
-  const contact = newContact(random, at);
-  if (pool.length < POOL_LIMIT) pool.push(contact);
-  else pool[random.int(0, POOL_LIMIT - 1)] = contact;
-  const kind = random.weighted<InquiryKind>([['fresh_high_intent', 0.4], ['information', 0.56], ['acknowledgement', 0.04]]);
-  return { contact, kind };
-}
-
-/** A broadcast template to known contacts; some reply, which opens a passive-engagement inquiry. */
-async function runCampaign(world: DemoWorld, pool: DemoContact[], day: number, perMonth: number, drain: () => Promise<void>): Promise<void> {
-  const { random } = world;
-  const sentAt = day + (random.chance(0.5) ? 11 : 18) * 3_600_000 + random.int(0, 600) * 1000;
-  const template = random.pick(CAMPAIGN_TEMPLATES);
-  const audience = Math.min(pool.length, Math.round(perMonth * 0.6));
-  for (let i = 0; i < audience; i += 1) {
-    const contact = pool[random.int(0, pool.length - 1)]!;
-    const at = sentAt + i * 200;
-    const message = world.send(contact, at, { authorKind: 'campaign', text: `Template ${template}`, templateName: template }, {
-      failWith: random.chance(0.02) ? { code: 131049, title: 'This message was not delivered to maintain healthy ecosystem engagement.', details: 'Per-user marketing limit reached.' } : undefined,
-    });
-    if (random.chance(0.08) && contact.busyUntil <= at) {
-      simulateInquiry(world, contact, at + random.logNormal(90 * 60_000, 1), 'broadcast_reply', message);
-    }
-    if (i % 1000 === 999) await drain();
-  }
 }
