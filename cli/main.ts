@@ -7,6 +7,7 @@ import { registerDoctor } from './commands/doctor.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerQuery } from './commands/query.ts';
+import { registerServe } from './commands/serve.ts';
 
 const program = new Command('replywatch')
   .description('Response-management analytics for businesses that sell on WhatsApp')
@@ -17,6 +18,7 @@ registerGenerate(program);
 registerIngest(program);
 registerBuild(program);
 registerQuery(program);
+registerServe(program);
 registerDemo(program);
 registerDoctor(program);
 

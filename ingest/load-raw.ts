@@ -47,7 +47,7 @@ export interface LoadSummary {
  * re-run yields each record exactly once. A group that fails is reported and skipped, never
  * blocking the others. The caller holds the pipeline lock.
  */
-export async function loadPendingSegments(paths: DataPaths): Promise<LoadSummary> {
+export async function loadPendingSegments(paths: DataPaths, options: { quiet?: boolean } = {}): Promise<LoadSummary> {
   recoverAbandonedSegments(paths.landing);
   const database = await openDatabase(paths.raw, { readOnly: false });
   try {
@@ -58,7 +58,7 @@ export async function loadPendingSegments(paths: DataPaths): Promise<LoadSummary
     const before = await countRows(connection);
     const summary: LoadSummary = { segments: 0, added: before, totals: before, quarantined: [], failed: [] };
     if (pending.length) {
-      const progress = startProgress('loading landing → raw.duckdb', { total: sum(pending), unit: 'bytes' });
+      const progress = startProgress('loading landing → raw.duckdb', { total: sum(pending), unit: 'bytes', silent: options.quiet });
       for (const group of groupSegments(pending)) {
         try {
           summary.quarantined.push(...(await loadGroup(connection, group)));

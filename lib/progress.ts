@@ -10,7 +10,10 @@ export interface Progress {
 const REDRAW_MS = 100;
 const LOG_EVERY_MS = 5000;
 
-export function startProgress(label: string, options: { total?: number; unit?: string } = {}): Progress {
+const SILENT: Progress = { advance() {}, finish() {} };
+
+export function startProgress(label: string, options: { total?: number; unit?: string; silent?: boolean } = {}): Progress {
+  if (options.silent) return SILENT;
   const stream = process.stderr;
   const interactive = stream.isTTY === true;
   const unit = options.unit ?? 'records';

@@ -19,22 +19,31 @@ export interface BuildResult {
  * A failed build deletes its file and leaves the previous warehouse in place; readers that hold
  * the old file open keep reading it.
  */
-export async function buildWarehouse(paths: DataPaths, asOf: Date): Promise<BuildResult> {
+export async function buildWarehouse(
+  paths: DataPaths,
+  asOf: Date,
+  options: { signal?: AbortSignal; quiet?: boolean } = {},
+): Promise<BuildResult> {
   const started = Date.now();
   mkdirSync(paths.root, { recursive: true });
   const release = await acquirePipelineLock(paths.lock, 'replywatch build');
   try {
-    const load = await loadPendingSegments(paths);
+    const load = await loadPendingSegments(paths, { quiet: options.quiet });
     removeDatabase(paths.nextWarehouse);
-    const outcome = await runDbtBuild(paths, paths.nextWarehouse, asOf);
+    const outcome = await runDbtBuild(paths, paths.nextWarehouse, asOf, options);
+    if (options.signal?.aborted) {
+      removeDatabase(paths.nextWarehouse);
+      throw new UserError('build stopped; the previous warehouse is unchanged');
+    }
     if (!outcome.ok) {
       removeDatabase(paths.nextWarehouse);
       const details = outcome.failures.length
         ? outcome.failures.map((failure) => `  ${failure.node} ${failure.status === 'fail' ? 'failed' : 'errored'}: ${failure.message}`)
         : outcome.tail.filter((line) => line.trim() !== '').slice(-15).map((line) => `  ${line}`);
-      process.stderr.write(`${details.join('\n')}\n`);
+      if (!options.quiet) process.stderr.write(`${details.join('\n')}\n`);
       const kept = existsSync(paths.warehouse) ? 'the previous warehouse is unchanged' : 'there is no warehouse yet';
-      throw new UserError(`build failed: ${outcome.failures.length || 'dbt'} error(s) above; ${kept}`);
+      const summary = options.quiet ? details.join('; ').trim() : `${outcome.failures.length || 'dbt'} error(s) above`;
+      throw new UserError(`build failed: ${summary}; ${kept}`);
     }
     await checkpoint(paths.nextWarehouse);
     rmSync(`${paths.warehouse}.wal`, { force: true });

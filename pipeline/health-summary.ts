@@ -18,7 +18,7 @@ export async function healthSummary(paths: DataPaths): Promise<string> {
     const totals = (
       await connection.runAndReadAll(`
         select count(*) as inquiries,
-          count(distinct contact_wa_id) as contacts,
+          count(distinct contact_id) as contacts,
           count(*) filter (where closed_at is null) as open_now,
           count(*) filter (where closed_at is null and first_response_at is null) as waiting_for_a_person
         from fct_inquiries`)

@@ -26,7 +26,12 @@ const NODE_DONE = /\b(\d+) of (\d+) (OK|PASS|WARN|ERROR|FAIL|SKIP)\b/;
  * pinned by the `as_of` var. dbt's per-node lines drive a progress line; the outcome names every
  * model or test that failed, read from target/run_results.json.
  */
-export async function runDbtBuild(paths: DataPaths, warehousePath: string, asOf: Date): Promise<DbtOutcome> {
+export async function runDbtBuild(
+  paths: DataPaths,
+  warehousePath: string,
+  asOf: Date,
+  options: { signal?: AbortSignal; quiet?: boolean } = {},
+): Promise<DbtOutcome> {
   const dbt = venvTool('dbt');
   if (!dbt) throw new UserError('dbt is not installed in .venv; run `node scripts/setup.mjs` (or `npm start`)');
   const project = dbtProjectDir();
@@ -46,11 +51,11 @@ export async function runDbtBuild(paths: DataPaths, warehousePath: string, asOf:
     DBT_USE_COLORS: 'false',
   };
   rmSync(join(paths.dbtTarget, 'run_results.json'), { force: true });
-  const progress = startProgress('dbt build', { unit: 'nodes' });
+  const progress = startProgress('dbt build', { unit: 'nodes', silent: options.quiet });
   const tail: string[] = [];
   let total = 0;
   const exitCode = await new Promise<number>((resolve, reject) => {
-    const child = spawn(dbt, args, { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(dbt, args, { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal, killSignal: 'SIGTERM' });
     let pending = '';
     const onData = (chunk: Buffer): void => {
       const lines = (pending + chunk.toString('utf8')).split('\n');
@@ -67,7 +72,7 @@ export async function runDbtBuild(paths: DataPaths, warehousePath: string, asOf:
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('error', reject);
+    child.on('error', (error) => (error.name === 'AbortError' ? resolve(130) : reject(error)));
     child.on('close', (code) => resolve(code ?? 1));
   });
   const failures = readFailures(paths);

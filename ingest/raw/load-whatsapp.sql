@@ -30,24 +30,71 @@ select
   change.field as change_field,
   from_json(change.value, '{
     "metadata": {"display_phone_number": "VARCHAR", "phone_number_id": "VARCHAR"},
-    "contacts": ["JSON"], "messages": ["JSON"], "statuses": ["JSON"], "errors": ["JSON"]
+    "contacts": ["JSON"], "messages": ["JSON"], "statuses": ["JSON"], "errors": ["JSON"],
+    "message_echoes": ["JSON"],
+    "history": [{"metadata": {"phase": "INTEGER", "chunk_order": "INTEGER", "progress": "INTEGER"},
+                 "threads": [{"id": "VARCHAR", "messages": ["JSON"]}]}]
   }') as v
 from changes;
 
 -- messages -------------------------------------------------------------------------------------
 
+-- Three fields carry messages: `messages` (what contacts send), `smb_message_echoes` (what a person
+-- typed in the WhatsApp Business app on a coexistence number) and `history` (the one-time sync of
+-- past Business-app chats, threads of both directions, loaded as history).
+
 create or replace temp table batch_messages as
-with items as (
+with live as (
   select webhook_id, landing_id, landed_at, source, source_line, waba_id, change_field,
     v.metadata.phone_number_id as phone_number_id,
     v.metadata.display_phone_number as display_phone_number,
-    unnest(v.messages) as message
+    unnest(v.messages) as message,
+    cast(null as varchar) as history_thread_id,
+    cast(null as integer) as history_phase,
+    cast(null as integer) as history_chunk_order
   from batch_values
   where change_field = 'messages'
 ),
+echoes as (
+  select webhook_id, landing_id, landed_at, source, source_line, waba_id, change_field,
+    v.metadata.phone_number_id as phone_number_id,
+    v.metadata.display_phone_number as display_phone_number,
+    unnest(v.message_echoes) as message,
+    cast(null as varchar) as history_thread_id,
+    cast(null as integer) as history_phase,
+    cast(null as integer) as history_chunk_order
+  from batch_values
+  where change_field = 'smb_message_echoes'
+),
+history_chunks as (
+  select webhook_id, landing_id, landed_at, source, source_line, waba_id, change_field,
+    v.metadata.phone_number_id as phone_number_id, v.metadata.display_phone_number as display_phone_number,
+    unnest(v.history) as chunk
+  from batch_values
+  where change_field = 'history'
+),
+history_threads as (
+  select * exclude (chunk), chunk.metadata as chunk_metadata, unnest(chunk.threads) as thread from history_chunks
+),
+history as (
+  select webhook_id, landing_id, landed_at, source, source_line, waba_id, change_field, phone_number_id, display_phone_number,
+    unnest(thread.messages) as message,
+    thread.id as history_thread_id,
+    chunk_metadata.phase as history_phase,
+    chunk_metadata.chunk_order as history_chunk_order
+  from history_threads
+),
+items as (
+  select * from live
+  union all by name
+  select * from echoes
+  union all by name
+  select * from history
+),
 typed as (
   select *, from_json(message, '{
-    "id": "VARCHAR", "from": "VARCHAR", "from_user_id": "VARCHAR", "to": "VARCHAR", "timestamp": "VARCHAR", "type": "VARCHAR",
+    "id": "VARCHAR", "from": "VARCHAR", "from_user_id": "VARCHAR", "to": "VARCHAR", "to_user_id": "VARCHAR",
+    "timestamp": "VARCHAR", "type": "VARCHAR", "history_context": {"status": "VARCHAR"},
     "text": {"body": "VARCHAR"},
     "image": {"caption": "VARCHAR", "mime_type": "VARCHAR", "id": "VARCHAR"},
     "video": {"caption": "VARCHAR", "mime_type": "VARCHAR", "id": "VARCHAR"},
@@ -76,9 +123,21 @@ typed as (
 select
   m.id as wamid, webhook_id, landing_id, landed_at, source, source_line, change_field, waba_id,
   phone_number_id, display_phone_number,
+  -- A history message is the business's own when it is not from the thread's contact.
+  case
+    when change_field = 'smb_message_echoes' then 'outbound'
+    when change_field = 'history' and m."from" is distinct from history_thread_id then 'outbound'
+    else 'inbound'
+  end as direction,
   m."from" as from_wa_id,
   m.from_user_id,
-  m."to" as to_wa_id,
+  coalesce(m."to", case when change_field = 'history' and m."from" is distinct from history_thread_id then history_thread_id end)
+    as to_wa_id,
+  m.to_user_id,
+  history_thread_id,
+  history_phase,
+  history_chunk_order,
+  m.history_context.status as history_status,
   -- Meta sends Unix seconds as a string; some BSPs send milliseconds.
   case
     when try_cast(m."timestamp" as bigint) > 100000000000 then to_timestamp(try_cast(m."timestamp" as bigint) / 1000)

@@ -26,12 +26,18 @@ create table if not exists raw_whatsapp_messages (
   webhook_id varchar not null,
   landed_at timestamptz not null,
   change_field varchar not null,  -- messages | smb_message_echoes | history
+  direction varchar not null,     -- inbound (the contact wrote) | outbound (echoes, the business's history messages)
   waba_id varchar,
   phone_number_id varchar,
   display_phone_number varchar,
   from_wa_id varchar,
   from_user_id varchar,
   to_wa_id varchar,
+  to_user_id varchar,
+  history_thread_id varchar,      -- history: the contact's thread
+  history_phase integer,          -- history: 0 = day 0-1, 1 = day 1-90, 2 = day 90-180 before onboarding
+  history_chunk_order integer,
+  history_status varchar,         -- history: DELIVERED, READ, SENT, PLAYED, PENDING, ERROR
   sent_at timestamptz not null,
   message_type varchar not null,
   text_body varchar,

@@ -1,11 +1,21 @@
--- Team events up to "now" (as_of): a build as of a past moment sees only what had happened then.
+-- Team events up to "now" (as_of), with the contact resolved to the same key as messages
+-- (contact_id): a build as of a past moment sees only what had happened then.
 
 with events as (
   select * from {{ ref('stg_inbox__events') }}
 ),
 
+identities as (
+  select * from {{ ref('int_contact_identities') }}
+),
+
 final as (
-  select * from events where event_at <= {{ as_of() }}
+  select
+    events.*,
+    coalesce(events.contact_wa_id, identities.wa_id, 'user:' || events.contact_user_id) as contact_id
+  from events
+  left join identities on identities.user_id = events.contact_user_id
+  where events.event_at <= {{ as_of() }}
 )
 
 select * from final

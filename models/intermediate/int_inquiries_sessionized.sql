@@ -8,7 +8,7 @@ with messages as (
 ),
 
 state_events as (
-  select phone_number_id, contact_wa_id, event_type, event_at
+  select phone_number_id, contact_id, event_type, event_at
   from {{ ref('int_inbox_events') }}
   where event_type in ('disposition', 'closed', 'reopened')
 ),
@@ -23,13 +23,13 @@ timeline as (
     lag(sent_at) over contact_timeline as previous_message_at
   from messages
   where is_conversational
-  window contact_timeline as (partition by phone_number_id, contact_wa_id order by sent_at, direction, message_id)
+  window contact_timeline as (partition by phone_number_id, contact_id order by sent_at, direction, message_id)
 ),
 
 inbound as (
   select
     *,
-    lag(sent_at) over (partition by phone_number_id, contact_wa_id order by sent_at, message_id) as previous_inbound_at
+    lag(sent_at) over (partition by phone_number_id, contact_id order by sent_at, message_id) as previous_inbound_at
   from timeline
   where direction = 'inbound'
 ),
@@ -40,7 +40,7 @@ with_latest_state as (
   from inbound
   asof left join state_events
     on inbound.phone_number_id = state_events.phone_number_id
-    and inbound.contact_wa_id = state_events.contact_wa_id
+    and inbound.contact_id = state_events.contact_id
     and inbound.sent_at >= state_events.event_at
 ),
 
@@ -58,7 +58,7 @@ numbered as (
   select
     *,
     sum(case when is_inquiry_start then 1 else 0 end)
-      over (partition by phone_number_id, contact_wa_id order by sent_at, message_id rows unbounded preceding)
+      over (partition by phone_number_id, contact_id order by sent_at, message_id rows unbounded preceding)
       as inquiry_number
   from flagged
 ),
@@ -66,25 +66,29 @@ numbered as (
 inquiries as (
   select
     phone_number_id,
-    contact_wa_id,
+    contact_id,
     inquiry_number,
+    max(contact_wa_id) as contact_wa_id,
     arg_min(message_id, sent_at) as opening_message_id,
     min(sent_at) as opened_at,
-    count(*) as inbound_message_count
+    count(*) as inbound_message_count,
+    arg_min(is_history, sent_at) as is_history
   from numbered
-  group by all
+  group by phone_number_id, contact_id, inquiry_number
 ),
 
 final as (
   select
     substr(md5(opening_message_id), 1, 20) as inquiry_id,
     phone_number_id,
+    contact_id,
     contact_wa_id,
     inquiry_number,
     opening_message_id,
     opened_at,
-    lead(opened_at) over (partition by phone_number_id, contact_wa_id order by opened_at) as next_opened_at,
-    inbound_message_count
+    lead(opened_at) over (partition by phone_number_id, contact_id order by opened_at) as next_opened_at,
+    inbound_message_count,
+    is_history
   from inquiries
 )
 

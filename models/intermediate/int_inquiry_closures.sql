@@ -24,7 +24,7 @@ inquiry_events as (
   from events
   asof join inquiries
     on events.phone_number_id = inquiries.phone_number_id
-    and events.contact_wa_id = inquiries.contact_wa_id
+    and events.contact_id = inquiries.contact_id
     and events.event_at >= inquiries.opened_at
 ),
 

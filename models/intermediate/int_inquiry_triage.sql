@@ -27,7 +27,7 @@ returning_contacts as (
   from inquiries
   left join inquiries as earlier
     on earlier.phone_number_id = inquiries.phone_number_id
-    and earlier.contact_wa_id = inquiries.contact_wa_id
+    and earlier.contact_id = inquiries.contact_id
     and earlier.opened_at < inquiries.opened_at
   left join first_responses as earlier_responses on earlier_responses.inquiry_id = earlier.inquiry_id
   group by inquiries.inquiry_id

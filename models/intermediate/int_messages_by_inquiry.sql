@@ -6,7 +6,7 @@ with messages as (
 ),
 
 inquiries as (
-  select inquiry_id, phone_number_id, contact_wa_id, opened_at from {{ ref('int_inquiries_sessionized') }}
+  select inquiry_id, phone_number_id, contact_id, opened_at from {{ ref('int_inquiries_sessionized') }}
 ),
 
 joined as (
@@ -14,7 +14,7 @@ joined as (
   from messages
   asof left join inquiries
     on messages.phone_number_id = inquiries.phone_number_id
-    and messages.contact_wa_id = inquiries.contact_wa_id
+    and messages.contact_id = inquiries.contact_id
     and messages.sent_at >= inquiries.opened_at
 ),
 

@@ -1,12 +1,13 @@
 -- Every message between the business and a contact on one timeline, up to "now" (as_of): what
--- contacts sent (from webhooks) and what the business sent (from the outbound log, or seen only
--- through delivery statuses, then with author_kind unknown), with how far delivery got.
+-- contacts sent; what the business sent, from its outbound log, from the WhatsApp Business app
+-- (echoes and history: a person typed those), or seen only through delivery statuses (author
+-- unknown); with how far delivery got, and the contact resolved to one key (contact_id).
 
-with inbound as (
+with whatsapp as (
   select * from {{ ref('stg_whatsapp__messages') }}
 ),
 
-outbound as (
+outbound_log as (
   select * from {{ ref('stg_outbound__messages') }}
 ),
 
@@ -14,69 +15,59 @@ statuses as (
   select * from {{ ref('stg_whatsapp__statuses') }}
 ),
 
+identities as (
+  select * from {{ ref('int_contact_identities') }}
+),
+
 contact_messages as (
   select
-    message_id,
-    phone_number_id,
-    contact_wa_id,
-    'inbound' as direction,
-    'contact' as author_kind,
-    cast(null as varchar) as agent_id,
-    sent_at,
-    message_type,
-    message_text,
-    false as is_template,
-    cast(null as varchar) as template_name,
-    context_message_id,
-    reaction_emoji,
-    is_ad_referral
-  from inbound
+    message_id, phone_number_id, contact_wa_id, contact_user_id,
+    'inbound' as direction, 'contact' as author_kind, cast(null as varchar) as agent_id, 'whatsapp' as channel,
+    sent_at, message_type, message_text, false as is_template, cast(null as varchar) as template_name,
+    context_message_id, reaction_emoji, is_ad_referral, is_history
+  from whatsapp
   -- System notices, edits and revokes change or describe other messages; they are not messages.
   -- A removed reaction (no emoji) is not a message either.
-  where message_type not in ('system', 'edit', 'revoke')
+  where direction = 'inbound'
+    and message_type not in ('system', 'edit', 'revoke')
     and not (message_type = 'reaction' and reaction_emoji is null)
-    and contact_wa_id is not null
 ),
 
 logged_outbound as (
   select
-    message_id,
-    phone_number_id,
-    contact_wa_id,
-    'outbound' as direction,
-    author_kind,
-    agent_id,
-    sent_at,
-    message_type,
-    message_text,
-    is_template,
-    template_name,
-    cast(null as varchar) as context_message_id,
-    cast(null as varchar) as reaction_emoji,
-    false as is_ad_referral
-  from outbound
+    message_id, phone_number_id, contact_wa_id, contact_user_id,
+    'outbound' as direction, author_kind, agent_id, 'api' as channel,
+    sent_at, message_type, message_text, is_template, template_name,
+    cast(null as varchar) as context_message_id, cast(null as varchar) as reaction_emoji, false as is_ad_referral, false as is_history
+  from outbound_log
+),
+
+business_app_outbound as (
+  -- Typed by a person in the WhatsApp Business app; which person the app does not say.
+  select
+    message_id, phone_number_id, contact_wa_id, contact_user_id,
+    'outbound' as direction, 'agent' as author_kind, 'business_app' as agent_id, 'business_app' as channel,
+    sent_at, message_type, message_text, false as is_template, cast(null as varchar) as template_name,
+    context_message_id, cast(null as varchar) as reaction_emoji, false as is_ad_referral, is_history
+  from whatsapp
+  where direction = 'outbound'
+    and message_type not in ('edit', 'revoke')
+    and message_id not in (select message_id from outbound_log)
 ),
 
 status_only_outbound as (
   select
-    message_id,
-    any_value(phone_number_id) as phone_number_id,
-    any_value(recipient_wa_id) as contact_wa_id,
-    'outbound' as direction,
-    'unknown' as author_kind,
-    cast(null as varchar) as agent_id,
-    min(status_at) as sent_at,
-    cast(null as varchar) as message_type,
-    cast(null as varchar) as message_text,
-    cast(null as boolean) as is_template,
-    cast(null as varchar) as template_name,
-    cast(null as varchar) as context_message_id,
-    cast(null as varchar) as reaction_emoji,
-    false as is_ad_referral
+    message_id, any_value(phone_number_id) as phone_number_id, any_value(recipient_wa_id) as contact_wa_id,
+    any_value(recipient_user_id) as contact_user_id,
+    'outbound' as direction, 'unknown' as author_kind, cast(null as varchar) as agent_id, 'api' as channel,
+    min(status_at) as sent_at, cast(null as varchar) as message_type, cast(null as varchar) as message_text,
+    cast(null as boolean) as is_template, cast(null as varchar) as template_name,
+    cast(null as varchar) as context_message_id, cast(null as varchar) as reaction_emoji, false as is_ad_referral,
+    false as is_history
   from statuses
-  where message_id not in (select message_id from outbound)
+  where message_id not in (select message_id from outbound_log)
+    and message_id not in (select message_id from whatsapp)
   group by message_id
-  having any_value(recipient_wa_id) is not null
 ),
 
 delivery as (
@@ -92,22 +83,28 @@ delivery as (
 
 unioned as (
   select * from contact_messages
-  union all
+  union all by name
   select * from logged_outbound
-  union all
+  union all by name
+  select * from business_app_outbound
+  union all by name
   select * from status_only_outbound
 ),
 
 final as (
   select
-    unioned.*,
+    unioned.* exclude (contact_wa_id),
+    coalesce(unioned.contact_wa_id, identities.wa_id, 'user:' || unioned.contact_user_id) as contact_id,
+    coalesce(unioned.contact_wa_id, identities.wa_id) as contact_wa_id,
     delivery.delivery_status,
     coalesce(delivery.is_delivery_failed, false) as is_delivery_failed,
     -- Broadcasts go to everyone on a list; they do not keep a conversation alive.
     unioned.author_kind <> 'campaign' as is_conversational
   from unioned
+  left join identities on identities.user_id = unioned.contact_user_id
   left join delivery using (message_id)
   where unioned.sent_at <= {{ as_of() }}
+    and coalesce(unioned.contact_wa_id, unioned.contact_user_id) is not null
 )
 
 select * from final

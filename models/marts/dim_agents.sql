@@ -19,7 +19,7 @@ latest_rows as (
   qualify row_number() over (partition by agent_id order by landed_at desc, agent_version_id) = 1
 ),
 
-final as (
+roster_agents as (
   select
     latest_rows.agent_id,
     latest_rows.agent_name,
@@ -34,6 +34,21 @@ final as (
   from latest_rows
   cross join latest_snapshot
   left join role_levels using (role)
+),
+
+business_app as (
+  -- Replies typed in the WhatsApp Business app name no person; they are the app's.
+  select
+    'business_app' as agent_id, 'WhatsApp Business app' as agent_name, cast(null as varchar) as email,
+    cast(null as varchar) as role, cast(null as integer) as role_level, cast(null as varchar) as team,
+    cast(null as varchar) as supervisor_id, cast(null as integer) as capacity, true as is_active, false as is_on_latest_roster
+  where exists (select 1 from {{ ref('int_messages_unified') }} where agent_id = 'business_app')
+),
+
+final as (
+  select * from roster_agents
+  union all by name
+  select * from business_app
 )
 
 select * from final

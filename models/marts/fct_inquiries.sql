@@ -45,6 +45,7 @@ joined as (
   select
     inquiries.inquiry_id,
     inquiries.phone_number_id,
+    inquiries.contact_id,
     inquiries.contact_wa_id,
     contacts.contact_name,
     contacts.crm_contact_id,
@@ -68,6 +69,7 @@ joined as (
     agents.role as first_response_role,
     agents.role_level >= required.role_level as is_responder_level_ok,
     inquiries.inbound_message_count,
+    inquiries.is_history,
     closures.disposition,
     closures.next_action,
     closures.next_action_at
@@ -77,7 +79,7 @@ joined as (
   left join business_seconds using (inquiry_id)
   left join triage using (inquiry_id)
   left join targets using (inquiry_id)
-  left join contacts using (contact_wa_id)
+  left join contacts using (contact_id)
   left join agents on agents.agent_id = first_responses.first_response_agent_id
   left join role_levels as required on required.role = targets.required_role
 ),

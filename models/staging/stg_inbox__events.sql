@@ -9,6 +9,7 @@ renamed as (
     event_at,
     phone_number_id,
     {{ whatsapp_id('wa_id') }} as contact_wa_id,
+    {{ business_scoped_id('wa_id') }} as contact_user_id,
     agent_id,
     by_agent_id,
     from_agent_id,

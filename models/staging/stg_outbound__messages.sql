@@ -7,6 +7,8 @@ renamed as (
     wamid as message_id,
     phone_number_id,
     {{ whatsapp_id('to_wa_id') }} as contact_wa_id,
+    -- The send API also accepts a business-scoped user id as the recipient.
+    {{ business_scoped_id('to_wa_id') }} as contact_user_id,
     sent_at,
     author_kind,
     agent_id,

@@ -11,7 +11,7 @@ renamed as (
     status,
     status_at,
     landed_at,
-    {{ whatsapp_id('recipient_wa_id') }} as recipient_wa_id,
+    {{ whatsapp_id("recipient_wa_id") }} as recipient_wa_id,
     recipient_user_id,
     biz_opaque_callback_data,
     conversation_id,
@@ -26,12 +26,13 @@ renamed as (
     error_title,
     error_details,
     -- How far a message got; statuses arrive out of order, so the furthest one wins downstream.
+    -- A failure counts for more than "sent" but less than a delivery on another device.
     case status
       when 'sent' then 1
-      when 'delivered' then 2
-      when 'read' then 3
-      when 'played' then 4
-      when 'failed' then 5
+      when 'failed' then 2
+      when 'delivered' then 3
+      when 'read' then 4
+      when 'played' then 5
       else 0
     end as status_rank
   from source

@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import type { GroupCommitAppender } from '../../ingest/landing/group-commit-appender.ts';
+import { whatsappContract } from '../../ingest/contracts/whatsapp.ts';
+import { verifySignature } from './verify-signature.ts';
+
+export interface WhatsAppWebhookOptions {
+  /** Undefined only in --insecure-dev mode, where signatures are not checked. */
+  appSecret: string | undefined;
+  verifyToken: string;
+  maxBodyBytes: number;
+  /** The landing log's whatsapp folder. */
+  landing: GroupCommitAppender;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The WhatsApp Cloud API webhook endpoint. GET answers Meta's verification handshake; POST checks
+ * the signature over the raw bytes, checks the envelope, and appends the body verbatim to the
+ * landing log, answering 200 only once it is on disk. Nothing is parsed into the warehouse here:
+ * the scheduled build loads the landing log.
+ */
+export const whatsappWebhooks: FastifyPluginAsync<WhatsAppWebhookOptions> = async (app, options) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: options.maxBodyBytes }, (_request, body, done) => {
+    done(null, body);
+  });
+
+  app.get(
+    '/webhooks/whatsapp',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { 'hub.mode': { type: 'string' }, 'hub.verify_token': { type: 'string' }, 'hub.challenge': { type: 'string' } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const query = request.query as Record<string, string | undefined>;
+      const challenge = query['hub.challenge'];
+      if (query['hub.mode'] === 'subscribe' && query['hub.verify_token'] === options.verifyToken && challenge !== undefined) {
+        return reply.type('text/plain').send(challenge);
+      }
+      return reply.code(403).type('text/plain').send('verification failed');
+    },
+  );
+
+  app.post('/webhooks/whatsapp', { bodyLimit: options.maxBodyBytes }, async (request, reply) => {
+    const raw = request.body as Buffer | undefined;
+    if (!Buffer.isBuffer(raw)) return reply.code(400).send({ error: 'the body must be JSON (Content-Type: application/json)' });
+    if (options.appSecret !== undefined && !verifySignature(raw, request.headers['x-hub-signature-256'] as string | undefined, options.appSecret)) {
+      return reply.code(401).send({ error: 'missing or wrong X-Hub-Signature-256' });
+    }
+    let text: string;
+    let body: unknown;
+    try {
+      text = strictUtf8.decode(raw);
+      body = JSON.parse(text);
+    } catch {
+      return reply.code(400).send({ error: 'the body is not UTF-8 JSON' });
+    }
+    const verdict = whatsappContract.check(body, false);
+    if (!verdict.ok) return reply.code(400).send({ error: verdict.reason });
+
+    const sha256 = createHash('sha256').update(raw).digest('hex');
+    // JSON allows line breaks only between tokens, so they can become spaces: one body, one line.
+    const line = /[\r\n]/.test(text) ? text.replace(/[\r\n]/g, ' ') : text;
+    const landedAt = new Date().toISOString();
+    await options.landing.append(
+      (seq) => `{"seq":${seq},"landed_at":"${landedAt}","source":"webhook","source_line":null,"record_sha256":"${sha256}","record":${line}}`,
+    );
+    return reply.code(200).send({ received: true });
+  });
+};

@@ -1,0 +1,116 @@
+import { FormatRegistry, Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { UserError } from './user-error.ts';
+
+FormatRegistry.Set('uri', (value) => URL.canParse(value));
+
+/**
+ * Everything replywatch can be configured with, as one schema: the single source of the field
+ * names, types and limits. Values come from defaults, then a JSON config file, then environment
+ * variables, then command-line flags, each overriding the one before.
+ */
+export const Config = Type.Object({
+  whatsapp: Type.Object({
+    appSecret: Type.Optional(Type.String({ minLength: 8 })),
+    verifyToken: Type.Optional(Type.String({ minLength: 1 })),
+    maxBodyBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
+  }),
+  server: Type.Object({
+    host: Type.String({ minLength: 1 }),
+    port: Type.Integer({ minimum: 0, maximum: 65535 }),
+    buildEverySeconds: Type.Integer({ minimum: 0 }),
+  }),
+  hubspot: Type.Object({
+    token: Type.Optional(Type.String({ minLength: 1 })),
+    baseUrl: Type.String({ format: 'uri' }),
+  }),
+  zoho: Type.Object({
+    clientId: Type.Optional(Type.String({ minLength: 1 })),
+    clientSecret: Type.Optional(Type.String({ minLength: 1 })),
+    refreshToken: Type.Optional(Type.String({ minLength: 1 })),
+    accountsUrl: Type.String({ format: 'uri' }),
+    apiUrl: Type.String({ format: 'uri' }),
+  }),
+});
+export type Config = Static<typeof Config>;
+
+const DEFAULTS: Config = {
+  whatsapp: { maxBodyBytes: 4 * 1024 * 1024 },
+  server: { host: '127.0.0.1', port: 3000, buildEverySeconds: 60 },
+  hubspot: { baseUrl: 'https://api.hubapi.com' },
+  // India's data centre; other regions use zoho.com, zoho.eu, …
+  zoho: { accountsUrl: 'https://accounts.zoho.in', apiUrl: 'https://www.zohoapis.in' },
+};
+
+/** Environment variable → place in the config. */
+const ENVIRONMENT: Record<string, [keyof Config, string, 'string' | 'integer']> = {
+  WHATSAPP_APP_SECRET: ['whatsapp', 'appSecret', 'string'],
+  WHATSAPP_VERIFY_TOKEN: ['whatsapp', 'verifyToken', 'string'],
+  WHATSAPP_MAX_BODY_BYTES: ['whatsapp', 'maxBodyBytes', 'integer'],
+  REPLYWATCH_HOST: ['server', 'host', 'string'],
+  REPLYWATCH_PORT: ['server', 'port', 'integer'],
+  HUBSPOT_TOKEN: ['hubspot', 'token', 'string'],
+  HUBSPOT_BASE_URL: ['hubspot', 'baseUrl', 'string'],
+  ZOHO_CLIENT_ID: ['zoho', 'clientId', 'string'],
+  ZOHO_CLIENT_SECRET: ['zoho', 'clientSecret', 'string'],
+  ZOHO_REFRESH_TOKEN: ['zoho', 'refreshToken', 'string'],
+  ZOHO_ACCOUNTS_URL: ['zoho', 'accountsUrl', 'string'],
+  ZOHO_API_URL: ['zoho', 'apiUrl', 'string'],
+};
+
+export type ConfigOverrides = { [K in keyof Config]?: Partial<Config[K]> };
+
+/**
+ * The configuration, validated: a value that breaks the schema is a one-line error naming it.
+ * A config file holding secrets must not be readable by other users.
+ */
+export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: ConfigOverrides } = {}): Config {
+  const env = options.env ?? process.env;
+  const config = structuredClone(DEFAULTS) as Config;
+  const file = options.file ?? env.REPLYWATCH_CONFIG;
+  if (file) merge(config, readConfigFile(file));
+  for (const [name, [section, key, type]] of Object.entries(ENVIRONMENT)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    (config[section] as Record<string, unknown>)[key] = type === 'integer' ? Number(value) : value;
+  }
+  if (options.overrides) merge(config, options.overrides);
+  const error = Value.Errors(Config, config).First();
+  if (error) {
+    const setting = error.path.replace(/^\//, '').replaceAll('/', '.');
+    throw new UserError(`configuration: ${setting} ${describeValue(setting, error.value)}: ${error.message.toLowerCase()}`);
+  }
+  return config;
+}
+
+function readConfigFile(file: string): ConfigOverrides {
+  if (!existsSync(file)) throw new UserError(`config file ${file} does not exist`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UserError(`config file ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new UserError(`config file ${file} must hold a JSON object`);
+  }
+  const mode = statSync(file).mode & 0o777;
+  if (mode & 0o077 && /secret|token/i.test(JSON.stringify(Object.values(parsed)))) {
+    throw new UserError(`config file ${file} holds secrets but others can read it (mode ${mode.toString(8)}); run: chmod 600 ${file}`);
+  }
+  return parsed as ConfigOverrides;
+}
+
+function merge(config: Config, overrides: ConfigOverrides): void {
+  for (const [section, values] of Object.entries(overrides)) {
+    if (!(section in config)) throw new UserError(`configuration: unknown section "${section}"; known: ${Object.keys(config).join(', ')}`);
+    Object.assign(config[section as keyof Config], values);
+  }
+}
+
+/** Secrets never appear in messages, only whether they were set. */
+function describeValue(setting: string, value: unknown): string {
+  if (/secret|token/i.test(setting)) return value === undefined ? '(not set)' : '(set)';
+  return JSON.stringify(value) ?? '(not set)';
+}
