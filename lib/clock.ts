@@ -30,9 +30,11 @@ export function isIsoInstant(text: string): boolean {
 export function resolveNow(asOf?: string): Date {
   const pinned = asOf ?? process.env.REPLYWATCH_NOW;
   if (pinned === undefined || pinned === '') return new Date();
-  const source = asOf !== undefined ? '--as-of' : 'REPLYWATCH_NOW';
-  if (!isIsoInstant(pinned)) {
-    throw new UserError(`${source} "${pinned}" is not an ISO 8601 time with an offset, e.g. 2026-11-27T18:30:00+05:30`);
-  }
-  return new Date(pinned);
+  return parseInstant(pinned, asOf !== undefined ? '--as-of' : 'REPLYWATCH_NOW');
+}
+
+/** An ISO 8601 instant given by the user (`what` names the flag or variable), or a one-line error. */
+export function parseInstant(text: string, what: string): Date {
+  if (!isIsoInstant(text)) throw new UserError(`${what} "${text}" is not an ISO 8601 time with an offset, e.g. 2026-11-27T18:30:00+05:30`);
+  return new Date(text);
 }

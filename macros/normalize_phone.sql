@@ -1,18 +1,8 @@
 {#-
-  A phone number as WhatsApp writes ids: digits with the country code, e.g. 919811112222.
-  CRM exports write "+91 98111 12222", "098111-12222", "0091 9811112222" or just "9811112222":
-  keep the digits, drop an international 00 or a trunk 0, and give a 10-digit local number the
-  default country code (var default_country_code). Empty becomes null.
+  A phone number as a WhatsApp id (digits with the country code). The rule itself is the
+  normalize_phone macro of raw.duckdb (ingest/raw/schema.sql), so the CRM pull's match report and
+  the models normalise the same way; a local number gets var default_country_code.
 -#}
 {% macro normalize_phone(column) -%}
-  {%- set digits = "regexp_replace(" ~ column ~ ", '[^0-9]', '', 'g')" -%}
-  nullif(
-    case
-      when {{ digits }} like '00%' then substr({{ digits }}, 3)
-      when length({{ digits }}) = 11 and {{ digits }} like '0%' then '{{ var("default_country_code") }}' || substr({{ digits }}, 2)
-      when length({{ digits }}) = 10 then '{{ var("default_country_code") }}' || {{ digits }}
-      else {{ digits }}
-    end,
-    ''
-  )
+  raw.main.normalize_phone({{ column }}, '{{ var("default_country_code") }}')
 {%- endmacro %}

@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
-import { existsSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startServer } from '../../api/server.ts';
 import { resolveNow } from '../../lib/clock.ts';
+import { loadConfig } from '../../lib/config.ts';
 import type { DataPaths } from '../../lib/data-paths.ts';
+import { BUSINESS } from '../../ingest/demo/coaching-institute.ts';
 import { generateDemo } from '../../ingest/demo/generate-demo.ts';
 import { buildWarehouse } from '../../pipeline/build-warehouse.ts';
 import { healthSummary } from '../../pipeline/health-summary.ts';
@@ -24,11 +28,49 @@ const DEMO_FILES = {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('generate demo data (when <data>/sources is empty), ingest it, build, and print a health summary')
-    .option('--no-serve', 'stop after building (the API server is not part of the demo yet)')
-    .action(async (_options: { serve: boolean }, command: Command) => {
-      await runDemo(pathsFrom(command));
+    .description('generate demo data (when <data>/sources is empty), ingest it, build, print a health summary, then serve')
+    .option('--no-serve', 'stop after building instead of starting the server')
+    .option('--port <n>', 'port for the server (default 3000)')
+    .action(async (options: { serve: boolean; port?: string }, command: Command) => {
+      const paths = pathsFrom(command);
+      await runDemo(paths);
+      if (options.serve) await serveDemo(paths, options.port);
     });
+}
+
+/**
+ * The webhook receiver on loopback. Without WHATSAPP_APP_SECRET set, the demo makes up a secret
+ * and a verify token for this run and prints a signed sample request to try.
+ */
+async function serveDemo(paths: DataPaths, port?: string): Promise<void> {
+  const generated = !process.env.WHATSAPP_APP_SECRET;
+  const env = generated
+    ? { ...process.env, WHATSAPP_APP_SECRET: randomBytes(16).toString('hex'), WHATSAPP_VERIFY_TOKEN: randomBytes(8).toString('hex') }
+    : process.env;
+  const config = loadConfig({ env, overrides: { server: { host: '127.0.0.1', ...(port ? { port: Number(port) } : {}) } } });
+  const server = await startServer({ paths, config, insecureDev: false });
+  const sample = join(paths.sources, 'sample-webhook.json');
+  writeFileSync(sample, sampleWebhook());
+  const secret = config.whatsapp.appSecret!;
+  process.stdout.write(
+    `\nreceiving WhatsApp webhooks at ${server.url}/webhooks/whatsapp; the warehouse rebuilds every ${config.server.buildEverySeconds}s (Ctrl+C stops)\n` +
+      (generated ? `app secret for this run: ${secret}; verify token: ${config.whatsapp.verifyToken}\n` : '') +
+      `send a signed test message:\n  curl -s ${server.url}/webhooks/whatsapp -H 'Content-Type: application/json' ` +
+      `-H "X-Hub-Signature-256: sha256=$(openssl dgst -sha256 -hmac '${generated ? secret : '$WHATSAPP_APP_SECRET'}' < ${sample} | cut -d' ' -f2)" --data-binary @${sample}\n`,
+  );
+}
+
+/** A webhook as Meta sends it: a new contact asking about fees, now. */
+function sampleWebhook(): string {
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [{ id: BUSINESS.wabaId, changes: [{ field: 'messages', value: {
+      messaging_product: 'whatsapp',
+      metadata: { display_phone_number: BUSINESS.displayPhoneNumber, phone_number_id: BUSINESS.phoneNumberId },
+      contacts: [{ profile: { name: 'Test Contact' }, wa_id: '919999900001' }],
+      messages: [{ from: '919999900001', id: `wamid.SAMPLE${Date.now()}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'Hi, what are the fees for the NEET repeater batch?' } }],
+    } }] }],
+  });
 }
 
 async function runDemo(paths: DataPaths): Promise<void> {

@@ -8,6 +8,7 @@ renamed as (
     crm_contact_id,
     phone as phone_raw,
     {{ normalize_phone('phone') }} as contact_wa_id,
+    '+' || {{ normalize_phone('phone') }} as phone_e164,
     nullif(trim(name), '') as contact_name,
     owner_agent_id,
     lifecycle_stage,

@@ -1,0 +1,42 @@
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { syncDirectory } from '../landing/segment-writer.ts';
+
+/** Where an incremental pull of one CRM object stopped: the last modified time landed and, within it, the page. */
+export interface PullCursor {
+  watermark: string;
+  /** Paging position among records sharing the watermark (a HubSpot `after`, a Zoho page number). */
+  position: string | null;
+  updated_at: string;
+}
+
+/**
+ * The pull cursors of a data directory (`state/crm-cursors.json`). A cursor moves only after the
+ * page it covers is durably landed, and the file is replaced atomically, so a crash at any point
+ * resumes at a page that was already landed: re-landed records dedupe, none are skipped.
+ */
+export function createCursorStore(file: string) {
+  const read = (): Record<string, PullCursor> => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, PullCursor>) : {});
+  return {
+    get(key: string): PullCursor | undefined {
+      return read()[key];
+    },
+    set(key: string, cursor: Omit<PullCursor, 'updated_at'>): void {
+      const all = read();
+      all[key] = { ...cursor, updated_at: new Date().toISOString() };
+      mkdirSync(dirname(file), { recursive: true });
+      const temporary = `${file}.${process.pid}.tmp`;
+      const fd = openSync(temporary, 'w');
+      try {
+        writeSync(fd, `${JSON.stringify(all, null, 2)}\n`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temporary, file);
+      syncDirectory(dirname(file));
+    },
+  };
+}
+
+export type CursorStore = ReturnType<typeof createCursorStore>;

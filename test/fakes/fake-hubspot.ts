@@ -1,0 +1,107 @@
+import Fastify from 'fastify';
+
+/**
+ * A local stand-in for the HubSpot CRM API with the documented shapes: v3 search (filterGroups,
+ * sorts, string property values, `after` paging, the 10,000-result cap), owners with paging,
+ * deal pipelines, v4 batch associations, bearer tokens, 429 with Retry-After and 5xx on demand.
+ */
+export interface FakeObject {
+  id: string;
+  properties: Record<string, string | null>;
+}
+
+export interface FakeHubspotOptions {
+  token: string;
+  contacts: FakeObject[];
+  deals: FakeObject[];
+  owners: Array<{ id: string; email: string }>;
+  pipelines: Array<{ id: string; label: string; stages: Array<{ id: string; label: string; metadata: { isClosed: string } }> }>;
+  /** deal id → contact ids */
+  associations: Record<string, string[]>;
+  /** Search calls (1-based) answered 429 with Retry-After: 1. */
+  rateLimitedSearches?: number[];
+  /** At this search call an outage starts: every request fails with 503 until `recover()`. */
+  outageFromSearch?: number;
+}
+
+export interface FakeHubspot {
+  url: string;
+  searches: Array<{ object: string; since: string; after: string | null }>;
+  recover(): void;
+  close(): Promise<void>;
+}
+
+const SEARCH_CAP = 10_000;
+
+export async function startFakeHubspot(options: FakeHubspotOptions): Promise<FakeHubspot> {
+  const app = Fastify();
+  const searches: FakeHubspot['searches'] = [];
+  let searchCount = 0;
+  let down = false;
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.headers.authorization !== `Bearer ${options.token}`) {
+      return reply.code(401).send({ status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' });
+    }
+    if (down) return reply.code(503).send({ status: 'error', message: 'Service unavailable' });
+  });
+
+  app.post<{ Params: { object: string }; Body: SearchBody }>('/crm/v3/objects/:object/search', async (request, reply) => {
+    searchCount += 1;
+    if (searchCount === options.outageFromSearch) {
+      down = true;
+      return reply.code(503).send({ status: 'error', message: 'Service unavailable' });
+    }
+    if (options.rateLimitedSearches?.includes(searchCount)) {
+      return reply.code(429).header('retry-after', '1').send({ status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT' });
+    }
+    const { filterGroups, sorts, limit = 10, after } = request.body;
+    const filter = filterGroups[0]!.filters[0]!;
+    const sortBy = sorts[0]!.propertyName;
+    searches.push({ object: request.params.object, since: filter.value, after: after ?? null });
+    const since = toMs(filter.value);
+    const pool = (request.params.object === 'contacts' ? options.contacts : options.deals)
+      .filter((object) => toMs(object.properties[filter.propertyName] ?? '') >= since)
+      .sort((a, b) => toMs(a.properties[sortBy] ?? '') - toMs(b.properties[sortBy] ?? '') || Number(a.id) - Number(b.id));
+    const offset = Number(after ?? 0);
+    if (offset + Math.min(limit, 200) > SEARCH_CAP) {
+      return reply.code(400).send({ status: 'error', message: 'There was a problem with the request.', category: 'VALIDATION_ERROR' });
+    }
+    const results = pool.slice(offset, offset + Math.min(limit, 200));
+    const next = offset + results.length < pool.length ? { next: { after: String(offset + results.length) } } : undefined;
+    return { total: pool.length, results: results.map((object) => ({ ...object, archived: false })), ...(next ? { paging: next } : {}) };
+  });
+
+  app.get<{ Querystring: { limit?: string; after?: string } }>('/crm/v3/owners', async (request) => {
+    const limit = Number(request.query.limit ?? 100);
+    const offset = Number(request.query.after ?? 0);
+    const results = options.owners.slice(offset, offset + limit).map((owner) => ({ ...owner, type: 'PERSON', firstName: owner.email.split('@')[0], archived: false }));
+    return { results, ...(offset + limit < options.owners.length ? { paging: { next: { after: String(offset + limit) } } } : {}) };
+  });
+
+  app.get('/crm/v3/pipelines/deals', async () => ({ results: options.pipelines }));
+
+  app.post<{ Body: { inputs: Array<{ id: string }> } }>('/crm/v4/associations/deals/contacts/batch/read', async (request) => ({
+    status: 'COMPLETE',
+    results: request.body.inputs
+      .filter((input) => options.associations[input.id])
+      .map((input) => ({
+        from: { id: input.id },
+        to: options.associations[input.id]!.map((id) => ({ toObjectId: Number(id), associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 3, label: null }] })),
+      })),
+  }));
+
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { url, searches, recover: () => (down = false), close: () => app.close() };
+}
+
+interface SearchBody {
+  filterGroups: Array<{ filters: Array<{ propertyName: string; operator: string; value: string }> }>;
+  sorts: Array<{ propertyName: string; direction: string }>;
+  limit?: number;
+  after?: string;
+}
+
+function toMs(value: string): number {
+  return /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+}

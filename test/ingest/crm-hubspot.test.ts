@@ -1,0 +1,145 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dataPaths, type DataPaths } from '../../lib/data-paths.ts';
+import { startFakeHubspot, type FakeHubspot, type FakeHubspotOptions, type FakeObject } from '../fakes/fake-hubspot.ts';
+import { queryFile } from '../helpers/read-db.ts';
+import { runCli } from '../helpers/run-cli.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { FIXTURES } from '../helpers/webhook-app.ts';
+
+const TOKEN = 'pat-na1-test';
+const BASE = Date.parse('2026-10-01T00:00:00Z');
+const PHONES = ['+91 98111 12222', '098222-23333', '98333 44444', null];
+
+/** 250 contacts, modified ten at a time in the same millisecond, and 30 deals. */
+function hubspotData(): Omit<FakeHubspotOptions, 'token'> {
+  const contacts: FakeObject[] = Array.from({ length: 250 }, (_, index) => ({
+    id: String(index + 1),
+    properties: {
+      firstname: `Person${index + 1}`,
+      lastname: 'Test',
+      phone: PHONES[index % PHONES.length] ?? null,
+      hubspot_owner_id: index % 5 === 0 ? '102' : '101',
+      lifecyclestage: 'lead',
+      createdate: new Date(BASE).toISOString(),
+      lastmodifieddate: new Date(BASE + Math.floor(index / 10) * 60_000).toISOString(),
+    },
+  }));
+  const deals: FakeObject[] = Array.from({ length: 30 }, (_, index) => ({
+    id: String(5000 + index),
+    properties: {
+      dealname: `Deal ${index}`,
+      amount: String(25000 + index * 1000),
+      dealstage: index % 3 === 0 ? 'closedwon' : 'appointmentscheduled',
+      pipeline: 'default',
+      closedate: new Date(BASE + 86_400_000).toISOString(),
+      hubspot_owner_id: '101',
+      createdate: new Date(BASE).toISOString(),
+      hs_lastmodifieddate: new Date(BASE + index * 1000).toISOString(),
+    },
+  }));
+  return {
+    contacts,
+    deals,
+    owners: [
+      { id: '101', email: 'Priya@VidyaCoaching.in' },
+      { id: '102', email: 'someone@elsewhere.com' },
+    ],
+    pipelines: [
+      {
+        id: 'default',
+        label: 'Sales Pipeline',
+        stages: [
+          { id: 'appointmentscheduled', label: 'Appointment scheduled', metadata: { isClosed: 'false' } },
+          { id: 'closedwon', label: 'Closed won', metadata: { isClosed: 'true' } },
+        ],
+      },
+    ],
+    associations: Object.fromEntries(deals.map((deal, index) => [deal.id, [String(index + 1)]])),
+  };
+}
+
+async function prepared(): Promise<DataPaths> {
+  const paths = dataPaths(tempDir());
+  const roster = join(paths.root, 'roster.csv');
+  writeFileSync(roster, 'agent_id,name,email,role,team,supervisor_id,capacity,active\na_priya,Priya Nair,priya@vidyacoaching.in,senior,sales,,30,true\n');
+  expect((await runCli(['--data', paths.root, 'ingest', 'roster', roster])).code).toBe(0);
+  expect((await runCli(['--data', paths.root, 'ingest', 'whatsapp', join(FIXTURES, 'every-message-type.ndjson')])).code).toBe(0);
+  return paths;
+}
+
+const pull = (paths: DataPaths, fake: FakeHubspot, ...args: string[]) =>
+  runCli(['--data', paths.root, 'ingest', 'crm', 'hubspot', ...args], { HUBSPOT_TOKEN: TOKEN, HUBSPOT_BASE_URL: fake.url, REPLYWATCH_RETRY_BASE_MS: '5' });
+
+describe('`replywatch ingest crm hubspot`', () => {
+  let fake: FakeHubspot | undefined;
+  afterEach(async () => fake?.close());
+
+  it('pages through contacts and deals, maps owners by email, stages and associations, and reports the phone match', async () => {
+    const paths = await prepared();
+    fake = await startFakeHubspot({ token: TOKEN, ...hubspotData() });
+    const result = await pull(paths, fake);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^hubspot:contacts: 250 records in \d+ pages$/m);
+    expect(result.stdout).toMatch(/^hubspot:deals: 30 records in 1 page$/m);
+    expect(result.stdout).toContain('owners not on the roster (add their email to roster.csv): someone@elsewhere.com');
+    // Two of the CRM phones are contacts who wrote on WhatsApp (+91 98111 12222, 098222-23333).
+    expect(result.stdout).toMatch(/^CRM contacts with a phone: 188; matched to a WhatsApp contact: 126 \(67%\)$/m);
+    expect(await queryFile(paths.raw, 'select count(*) as n, count(distinct crm_contact_id) as ids from raw_crm_contacts')).toEqual([{ n: 250, ids: 250 }]);
+    const [deal] = await queryFile(paths.raw, "select crm_contact_id, stage, amount_inr, owner_agent_id, closed_at is not null as closed from raw_crm_deals where deal_id = '5003'");
+    expect(deal).toEqual({ crm_contact_id: '4', stage: 'Closed won', amount_inr: 28000, owner_agent_id: 'a_priya', closed: true });
+    const [unmatched] = await queryFile(paths.raw, "select owner_agent_id from raw_crm_contacts where crm_contact_id = '1'");
+    expect(unmatched).toEqual({ owner_agent_id: null });
+    // Keyset paging: offsets stay small, and each page after the first starts at the last modified time seen.
+    expect(Math.max(...fake.searches.map((search) => Number(search.after ?? 0)))).toBeLessThanOrEqual(100);
+    expect(fake.searches.filter((search) => search.object === 'contacts').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('resumes after an outage mid-pull, without a gap or a duplicate', async () => {
+    const paths = await prepared();
+    fake = await startFakeHubspot({ token: TOKEN, ...hubspotData(), outageFromSearch: 3 });
+    const failed = await pull(paths, fake);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/replywatch: HubSpot did not answer after 6 attempts: 503 Service Unavailable; the next pull resumes where this one stopped/);
+    const cursors = JSON.parse(readFileSync(join(paths.root, 'state', 'crm-cursors.json'), 'utf8'));
+    const saved = cursors['hubspot:contacts'].watermark as string;
+    expect(Number(saved)).toBeGreaterThan(BASE);
+
+    fake.recover();
+    const searchesBefore = fake.searches.length;
+    const resumed = await pull(paths, fake);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(fake.searches[searchesBefore]).toMatchObject({ object: 'contacts', since: saved });
+    expect(await queryFile(paths.raw, 'select count(*) as n, count(distinct crm_contact_id) as ids from raw_crm_contacts')).toEqual([{ n: 250, ids: 250 }]);
+  });
+
+  it('waits as Retry-After says on 429 and carries on', async () => {
+    const paths = await prepared();
+    fake = await startFakeHubspot({ token: TOKEN, ...hubspotData(), rateLimitedSearches: [2] });
+    const result = await pull(paths, fake);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('HubSpot: 429 Too Many Requests; retrying in 1.0s');
+    expect(await queryFile(paths.raw, 'select count(*) as n from raw_crm_contacts')).toEqual([{ n: 250 }]);
+  });
+
+  it('stops with a clear message when the token is refused, landing nothing', async () => {
+    const paths = await prepared();
+    fake = await startFakeHubspot({ token: 'another-token', ...hubspotData() });
+    const result = await pull(paths, fake);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^replywatch: HubSpot refused the credentials \(401\): .*Authentication credentials not found/);
+    expect(existsSync(join(paths.root, 'state', 'crm-cursors.json'))).toBe(false);
+  });
+
+  it('stops after --max-pages and continues from there next time', async () => {
+    const paths = await prepared();
+    fake = await startFakeHubspot({ token: TOKEN, ...hubspotData() });
+    const first = await pull(paths, fake, '--max-pages', '1');
+    expect(first.stdout).toMatch(/^hubspot:contacts: 100 records in 1 page \(stopped at --max-pages; the next pull continues\)$/m);
+    const second = await pull(paths, fake);
+    expect(second.code).toBe(0);
+    expect(await queryFile(paths.raw, 'select count(distinct crm_contact_id) as ids from raw_crm_contacts')).toEqual([{ ids: 250 }]);
+  });
+});
