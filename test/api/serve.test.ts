@@ -89,13 +89,20 @@ describe('`replywatch serve`', () => {
     expect(readFileSync(join(landing, segments[0]!), 'utf8')).toContain(`"record":${body}}`);
   });
 
-  it('builds on a schedule, so a webhook reaches the marts without anyone running build', async () => {
+  it('builds on a schedule, so a webhook reaches the marts without anyone running build, and keeps answering meanwhile', async () => {
     const data = tempDir();
     const server = await startServerProcess(data, ['--build-every', '2s']);
     expect((await post(server.url, fixtureLines('echoes-history-and-usernames.ndjson')[0]!)).status).toBe(200);
     const paths = dataPaths(data);
     const deadline = Date.now() + 90_000;
-    while (!existsSync(paths.warehouse) && Date.now() < deadline) await sleep(500);
+    const statusesDuringBuild: number[] = [];
+    const later = fixtureLines('every-message-type.ndjson');
+    while (!existsSync(paths.warehouse) && Date.now() < deadline) {
+      statusesDuringBuild.push((await post(server.url, later[statusesDuringBuild.length % later.length]!)).status);
+      await sleep(250);
+    }
+    expect(statusesDuringBuild.length).toBeGreaterThan(5);
+    expect(statusesDuringBuild.every((status) => status === 200)).toBe(true);
     server.child.kill('SIGTERM');
     await server.exited;
     expect(await queryFile(paths.warehouse, "select count(*) as n from fct_inquiries where contact_id = '919811112222'")).toEqual([{ n: 1 }]);
