@@ -30,64 +30,65 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
+interface OpenSegment {
+  handle: FileHandle;
+  partPath: string;
+  bytes: number;
+  lines: number;
+}
+
 export function createGroupCommitAppender(directory: string, segmentBytes = SEGMENT_BYTES): GroupCommitAppender {
   mkdirSync(directory, { recursive: true });
   let queue: Pending[] = [];
-  let flushing: Promise<void> | undefined;
-  let handle: FileHandle | undefined;
-  let partPath = '';
-  let bytes = 0;
-  let lines = 0;
+  let writeScheduled = false;
+  let segment: OpenSegment | undefined;
   let durable = 0;
   let closed = false;
+  // Every file operation runs on this chain, one after another: writes never interleave with a seal.
+  let chain: Promise<void> = Promise.resolve();
+  const serialize = (operation: () => Promise<void>): Promise<void> => {
+    const done = chain.then(operation);
+    chain = done.catch(() => undefined);
+    return done;
+  };
 
   const sealOpenSegment = async (): Promise<void> => {
-    if (!handle) return;
-    const current = handle;
-    handle = undefined;
-    await current.close();
+    if (!segment) return;
+    const { handle, partPath } = segment;
+    segment = undefined;
+    await handle.close();
     await rename(partPath, partPath.replace(/\.part$/, ''));
     syncDirectory(directory);
   };
 
-  const writeBatch = async (batch: Pending[]): Promise<void> => {
-    if (!handle) {
-      partPath = join(directory, `${newSegmentName()}.part`);
-      handle = await open(partPath, 'wx');
-      bytes = 0;
-      lines = 0;
-    }
-    const first = lines + 1;
-    const text = batch.map((pending, index) => `${pending.line(first + index)}\n`).join('');
+  const writeQueued = async (): Promise<void> => {
+    writeScheduled = false;
+    const batch = queue;
+    queue = [];
+    if (!batch.length) return;
     try {
-      await handle.write(text);
-      await handle.datasync();
-    } catch (error) {
-      // Cut whatever part of the batch reached the file, so the segment stays whole lines.
-      await handle.truncate(bytes).catch(() => undefined);
-      throw error;
-    }
-    bytes += Buffer.byteLength(text);
-    lines += batch.length;
-    durable += batch.length;
-    if (bytes >= segmentBytes) await sealOpenSegment();
-  };
-
-  const flush = (): Promise<void> => {
-    flushing ??= (async () => {
-      while (queue.length) {
-        const batch = queue;
-        queue = [];
-        try {
-          await writeBatch(batch);
-          for (const pending of batch) pending.resolve();
-        } catch (error) {
-          for (const pending of batch) pending.reject(error as Error);
-        }
+      if (!segment) {
+        const partPath = join(directory, `${newSegmentName()}.part`);
+        segment = { handle: await open(partPath, 'wx'), partPath, bytes: 0, lines: 0 };
       }
-      flushing = undefined;
-    })();
-    return flushing;
+      const current = segment;
+      const text = batch.map((pending, index) => `${pending.line(current.lines + 1 + index)}\n`).join('');
+      try {
+        await current.handle.write(text);
+        await current.handle.datasync();
+      } catch (error) {
+        // Cut whatever part of the batch reached the file, so the segment stays whole lines.
+        await current.handle.truncate(current.bytes).catch(() => undefined);
+        throw error;
+      }
+      current.bytes += Buffer.byteLength(text);
+      current.lines += batch.length;
+      durable += batch.length;
+      for (const pending of batch) pending.resolve();
+      if (current.bytes >= segmentBytes) await sealOpenSegment();
+    } catch (error) {
+      for (const pending of batch) pending.reject(error as Error);
+    }
   };
 
   return {
@@ -95,13 +96,17 @@ export function createGroupCommitAppender(directory: string, segmentBytes = SEGM
       if (closed) return Promise.reject(new Error('the landing log is closed'));
       return new Promise<void>((resolve, reject) => {
         queue.push({ line, resolve, reject });
-        void flush();
+        if (!writeScheduled) {
+          writeScheduled = true;
+          void serialize(writeQueued);
+        }
       });
     },
-    async seal() {
-      await flush();
-      await flushing;
-      await sealOpenSegment();
+    seal() {
+      return serialize(async () => {
+        await writeQueued();
+        await sealOpenSegment();
+      });
     },
     async close() {
       closed = true;
