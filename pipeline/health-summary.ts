@@ -1,55 +1,82 @@
 import type { DataPaths } from '../lib/data-paths.ts';
 import { openDatabase } from '../lib/duckdb.ts';
+import { formatInr } from '../lib/format-inr.ts';
 
-interface CategoryRow {
+interface WeekRow {
+  week_start: string;
   triage_category: string;
-  inquiry_count: bigint;
-  judged_count: bigint;
-  met_share: number | null;
-  median_first_response_seconds: bigint | null;
-  target_seconds: number | null;
+  inquiry_count: number;
+  judged_count: number;
+  met_rate: number | null;
+  median_first_response_seconds: number | null;
+  five_minute_hit_rate: number | null;
+  follow_up_24h_rate: number | null;
+  re_engagement_in_window_rate: number | null;
+  visibility_failure_rate: number | null;
+  context_failure_rate: number | null;
+  priority_failure_rate: number | null;
+  accountability_failure_rate: number | null;
+  after_hours_met_rate: number | null;
+  business_hours_met_rate: number | null;
+  breached_value_inr: number;
 }
 
-/** A few lines on the warehouse's health, read from the marts (never recomputed here). */
+const TARGETS: Record<string, string> = {
+  high_intent_return: '15 min',
+  fresh_high_intent: '30 min',
+  information_request: '2 h',
+  passive_engagement: 'same business day',
+};
+
+/**
+ * The owner's weekly headline, read from agg_response_health_weekly (never recomputed here): the
+ * last complete week against the week before, per category and across them.
+ */
 export async function healthSummary(paths: DataPaths): Promise<string> {
   const database = await openDatabase(paths.warehouse, { readOnly: true });
   try {
-    const { connection } = database;
-    const totals = (
-      await connection.runAndReadAll(`
-        select count(*) as inquiries,
-          count(distinct contact_id) as contacts,
-          count(*) filter (where closed_at is null) as open_now,
-          count(*) filter (where closed_at is null and first_response_at is null) as waiting_for_a_person
-        from fct_inquiries`)
-    ).getRowObjectsJS()[0]!;
-    const categories = (
-      await connection.runAndReadAll('select * from agg_first_response_by_category order by priority_rank')
-    ).getRowObjectsJS() as unknown as CategoryRow[];
+    const rows = (
+      await database.connection.runAndReadAll(`
+        with weeks as (select distinct week_start from agg_response_health_weekly order by week_start desc limit 3 offset 1)
+        select * exclude (week_start), strftime(week_start, '%Y-%m-%d') as week_start
+        from agg_response_health_weekly
+        where agent_id = 'all' and week_start in (select week_start from weeks)
+        order by week_start desc`)
+    ).getRowObjectsJson() as unknown as WeekRow[];
+    const weeks = [...new Set(rows.map((row) => row.week_start))];
+    if (!weeks.length) return 'no complete week of inquiries yet';
+    const [last, before] = weeks as [string, string | undefined];
+    const pick = (week: string | undefined, category: string) => rows.find((row) => row.week_start === week && row.triage_category === category);
+    const total = pick(last, 'all')!;
+    const previous = pick(before, 'all');
     const lines = [
-      `inquiries: ${fmt(totals.inquiries)} from ${fmt(totals.contacts)} contacts; open now: ${fmt(totals.open_now)}, ` +
-        `${fmt(totals.waiting_for_a_person)} still waiting for a person`,
-      'answered within target:',
-      ...categories.map((row) => {
-        const share = row.met_share === null ? '   –' : `${Math.round(row.met_share * 100)}%`.padStart(4);
-        const median = row.median_first_response_seconds === null ? '–' : duration(Number(row.median_first_response_seconds));
-        const target = row.target_seconds === null ? 'same business day' : duration(row.target_seconds);
-        return `  ${row.triage_category.replaceAll('_', ' ').padEnd(20)} ${share} of ${fmt(row.judged_count).padStart(6)}  (target ${target}, median ${median})`;
-      }),
+      `week of ${last}: ${total.inquiry_count} inquiries, ${percent(total.met_rate)} answered within target${previous ? ` (week before: ${percent(previous.met_rate)})` : ''}`,
     ];
+    for (const category of Object.keys(TARGETS)) {
+      const row = pick(last, category);
+      if (!row) continue;
+      const median = row.median_first_response_seconds === null ? 'none answered' : `waited a median ${duration(Number(row.median_first_response_seconds))}`;
+      lines.push(`  ${category.replaceAll('_', ' ').padEnd(20)} ${percent(row.met_rate).padStart(4)} within target; ${median}; target ${TARGETS[category]}`);
+    }
+    lines.push(
+      `  5-minute replies to high intent: ${percent(total.five_minute_hit_rate)}; follow-up within 24 h: ${percent(total.follow_up_24h_rate)}; re-engagement on day 4-7: ${percent(total.re_engagement_in_window_rate)}`,
+      `  within target after hours ${percent(total.after_hours_met_rate)} vs business hours ${percent(total.business_hours_met_rate)}`,
+      `  failures - visibility ${percent(total.visibility_failure_rate)}, context ${percent(total.context_failure_rate)}, priority ${percent(total.priority_failure_rate)}, accountability ${percent(total.accountability_failure_rate)}`,
+      `  deals at stake in inquiries that missed their target: ${formatInr(Number(total.breached_value_inr))}`,
+    );
     return lines.join('\n');
   } finally {
     database.close();
   }
 }
 
-function fmt(value: unknown): string {
-  return Number(value).toLocaleString('en-IN');
+function percent(rate: number | null): string {
+  return rate === null || rate === undefined ? '–' : `${Math.round(Number(rate) * 100)}%`;
 }
 
 function duration(seconds: number): string {
   if (seconds < 60) return `${seconds}s`;
   if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 86400) return `${(seconds / 3600).toFixed(1)} h`;
+  if (seconds < 172800) return `${(seconds / 3600).toFixed(1)} h`;
   return `${(seconds / 86400).toFixed(1)} days`;
 }

@@ -2,16 +2,14 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { tableToIPC } from 'apache-arrow';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { arrowTable } from '../../lib/arrow-table.ts';
 import type { DataPaths } from '../../lib/data-paths.ts';
 import { openDatabase } from '../../lib/duckdb.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { pathsFrom } from '../data-dir-option.ts';
 import { writeCsv, writeJson, writeTable } from '../output/write-rows.ts';
+import { writeAll } from '../output/write-all.ts';
 
 const FORMATS = ['table', 'csv', 'json', 'parquet', 'arrow'] as const;
 type Format = (typeof FORMATS)[number];
@@ -61,22 +59,6 @@ async function singleStatement(connection: DuckDBConnection, sql: string): Promi
   const statements = await connection.extractStatements(sql).catch(sqlError);
   if (statements.count !== 1) throw new UserError(`query runs one SQL statement at a time; this has ${statements.count}`);
   return sql.trim().replace(/;+\s*$/, '');
-}
-
-async function writeAll(outPath: string | undefined, body: (out: Writable) => unknown): Promise<void> {
-  if (!outPath) {
-    await body(process.stdout);
-    return;
-  }
-  const out = createWriteStream(outPath);
-  const opened = new Promise<void>((resolve, reject) => {
-    out.once('open', () => resolve());
-    out.once('error', (error) => reject(new UserError(`cannot write ${outPath}: ${(error as NodeJS.ErrnoException).code ?? error.message}`)));
-  });
-  await opened;
-  await body(out);
-  out.end();
-  await finished(out);
 }
 
 function sqlError(error: unknown): never {

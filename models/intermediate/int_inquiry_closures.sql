@@ -11,21 +11,12 @@ messages as (
   select * from {{ ref('int_messages_by_inquiry') }}
 ),
 
-events as (
-  select * from {{ ref('int_inbox_events') }}
+inquiry_events as (
+  select * from {{ ref('int_inbox_events_by_inquiry') }} where inquiry_id is not null
 ),
 
 dormant_after as (
   select seconds from {{ ref('response_thresholds') }} where threshold = 'dormant_after'
-),
-
-inquiry_events as (
-  select events.*, inquiries.inquiry_id
-  from events
-  asof join inquiries
-    on events.phone_number_id = inquiries.phone_number_id
-    and events.contact_id = inquiries.contact_id
-    and events.event_at >= inquiries.opened_at
 ),
 
 last_reopens as (

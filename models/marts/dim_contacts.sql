@@ -21,18 +21,8 @@ profiles as (
   group by all
 ),
 
-crm_latest as (
-  select *
-  from {{ ref('stg_crm__contact_versions') }}
-  qualify row_number() over (partition by crm_contact_id order by updated_at desc) = 1
-),
-
-crm_by_phone as (
-  -- Several CRM contacts can share a phone; the most recently updated one is the match.
-  select *
-  from crm_latest
-  where contact_wa_id is not null
-  qualify row_number() over (partition by contact_wa_id order by updated_at desc, crm_contact_id) = 1
+crm as (
+  select * from {{ ref('int_contact_crm_matches') }}
 ),
 
 activity as (
@@ -52,18 +42,18 @@ final as (
     activity.contact_wa_id,
     profiles.contact_user_id,
     profiles.username,
-    coalesce(profiles.whatsapp_profile_name, crm_by_phone.contact_name, profiles.username) as contact_name,
+    coalesce(profiles.whatsapp_profile_name, crm.crm_contact_name, profiles.username) as contact_name,
     profiles.whatsapp_profile_name,
-    crm_by_phone.crm_contact_id,
-    crm_by_phone.contact_name as crm_contact_name,
-    crm_by_phone.owner_agent_id as crm_owner_agent_id,
-    crm_by_phone.lifecycle_stage as crm_lifecycle_stage,
+    crm.crm_contact_id,
+    crm.crm_contact_name,
+    crm.crm_owner_agent_id,
+    crm.crm_lifecycle_stage,
     activity.first_message_at,
     activity.last_message_at,
     activity.inbound_message_count
   from activity
   left join profiles using (contact_id)
-  left join crm_by_phone on crm_by_phone.contact_wa_id = activity.contact_wa_id
+  left join crm using (contact_id)
 )
 
 select * from final

@@ -1,5 +1,6 @@
 -- One row per inquiry: who wrote, how it was triaged, its first-response target and how the team
--- did against it, and how it closed. The metric contract of DESIGN.md, "Definitions".
+-- did against it, who owned it and whether the right person answered with context, escalation,
+-- how it closed, and the four failure modes. The metric contract of DESIGN.md, "Definitions".
 
 with inquiries as (
   select * from {{ ref('int_inquiries_sessionized') }}
@@ -25,12 +26,38 @@ targets as (
   select * from {{ ref('int_inquiry_targets') }}
 ),
 
+ownership as (
+  select * from {{ ref('int_inquiry_ownership') }}
+),
+
+continuity as (
+  select * from {{ ref('int_inquiry_continuity') }}
+),
+
+escalations as (
+  select * from {{ ref('int_inquiry_escalations') }}
+),
+
+failures as (
+  select * from {{ ref('int_inquiry_failures') }}
+),
+
+deal_values as (
+  select * from {{ ref('int_inquiry_deal_values') }}
+),
+
+unanswered as (
+  select inquiry_id, sum(inbound_count) filter (where fulfilled_at is null) as unanswered_inbound_count
+  from {{ ref('int_reply_episodes') }}
+  group by inquiry_id
+),
+
 contacts as (
   select * from {{ ref('dim_contacts') }}
 ),
 
 agents as (
-  select * from {{ ref('dim_agents') }}
+  select * from {{ ref('int_agents') }}
 ),
 
 role_levels as (
@@ -65,20 +92,39 @@ joined as (
     first_responses.first_response_at,
     first_responses.first_response_seconds,
     business_seconds.first_response_business_seconds,
+    ownership.first_assigned_at,
+    case
+      when first_responses.first_response_at >= ownership.first_assigned_at
+        then {{ seconds_between('ownership.first_assigned_at', 'first_responses.first_response_at') }}
+    end as first_response_from_assignment_seconds,
     first_responses.first_response_agent_id,
     agents.role as first_response_role,
     agents.role_level >= required.role_level as is_responder_level_ok,
+    ownership.owner_agent_id,
+    continuity.previous_handler_agent_id,
+    continuity.is_continuity_kept,
+    escalations.escalation_triggers,
+    escalations.is_escalation_handled,
     inquiries.inbound_message_count,
-    inquiries.is_history,
+    cast(coalesce(unanswered.unanswered_inbound_count, 0) as bigint) as unanswered_inbound_count,
+    deal_values.deal_value_inr,
     closures.disposition,
     closures.next_action,
-    closures.next_action_at
+    closures.next_action_at,
+    inquiries.is_history,
+    failures.* exclude (inquiry_id)
   from inquiries
   left join closures using (inquiry_id)
   left join first_responses using (inquiry_id)
   left join business_seconds using (inquiry_id)
   left join triage using (inquiry_id)
   left join targets using (inquiry_id)
+  left join ownership using (inquiry_id)
+  left join continuity using (inquiry_id)
+  left join escalations using (inquiry_id)
+  left join failures using (inquiry_id)
+  left join deal_values using (inquiry_id)
+  left join unanswered using (inquiry_id)
   left join contacts using (contact_id)
   left join agents on agents.agent_id = first_responses.first_response_agent_id
   left join role_levels as required on required.role = targets.required_role
@@ -86,7 +132,8 @@ joined as (
 
 final as (
   select
-    *,
+    * exclude (has_visibility_failure, visibility_failure_reason, has_context_failure, context_failure_reason,
+      has_priority_failure, priority_failure_reason, has_accountability_failure, accountability_failure_reason),
     -- Met when a person answered by due_at; missed when nobody had by then. Unknown while the
     -- clock runs, and not applicable when the team closed the inquiry unanswered before it was due
     -- (spam, a duplicate).
@@ -101,7 +148,15 @@ final as (
       when close_reason in ('disposition', 'closed') and closed_at < opened_at + to_seconds((select seconds from fast_response))
         then null
       when opened_at + to_seconds((select seconds from fast_response)) <= {{ as_of() }} then false
-    end as is_within_5_minutes
+    end as is_within_5_minutes,
+    has_visibility_failure,
+    visibility_failure_reason,
+    has_context_failure,
+    context_failure_reason,
+    has_priority_failure,
+    priority_failure_reason,
+    has_accountability_failure,
+    accountability_failure_reason
   from joined
 )
 

@@ -1,0 +1,34 @@
+-- One row per human reply given while an older, higher-priority obligation of the same team was
+-- waiting - and that obligation then breached: who answered what, and what they skipped (the most
+-- urgent one, and how many). The seed article's priority failure ("answered a broadcast reply
+-- while a ₹5 lakh returning prospect waited").
+
+with pairs as (
+  select * from {{ ref('int_priority_inversions') }}
+),
+
+final as (
+  select
+    answered_obligation_id as inversion_id,
+    responded_at,
+    responder_agent_id,
+    team,
+    answered_obligation_id,
+    answered_inquiry_id,
+    answered_category,
+    skipped_obligation_id,
+    skipped_inquiry_id,
+    skipped_category,
+    skipped_owner_agent_id,
+    skipped_waiting_seconds,
+    was_skipped_already_overdue,
+    skipped_deal_value_inr,
+    count(*) over (partition by answered_obligation_id) as skipped_count
+  from pairs
+  qualify row_number() over (
+    partition by answered_obligation_id
+    order by skipped_category_rank, skipped_started_at, skipped_obligation_id
+  ) = 1
+)
+
+select * from final
