@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Config } from '../lib/config.ts';
 import type { DataPaths } from '../lib/data-paths.ts';
 import { createGroupCommitAppender } from '../ingest/landing/group-commit-appender.ts';
+import { processLease } from '../lib/process-lease.ts';
 import { startBuildScheduler } from '../pipeline/build-scheduler.ts';
 import { buildApp } from './app.ts';
 
@@ -18,7 +19,7 @@ export interface RunningServer {
  * request in flight finishes (and its webhook is on disk) before the process exits.
  */
 export async function startServer(options: { paths: DataPaths; config: Config; insecureDev: boolean }): Promise<RunningServer> {
-  const landing = createGroupCommitAppender(join(options.paths.landing, 'whatsapp'));
+  const landing = createGroupCommitAppender(join(options.paths.landing, 'whatsapp'), processLease(options.paths.leases));
   const app = await buildApp({ config: options.config, whatsappLanding: landing, insecureDev: options.insecureDev, logger: true });
   const url = await app.listen({ host: options.config.server.host, port: options.config.server.port });
   const scheduler = startBuildScheduler({

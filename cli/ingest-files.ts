@@ -19,7 +19,7 @@ export async function ingestFiles(paths: DataPaths, kind: string, files: string[
   contractFor(kind);
   files.forEach(sourceFormat);
   mkdirSync(paths.root, { recursive: true });
-  const release = await acquirePipelineLock(paths.lock, `replywatch ingest ${kind}`);
+  const release = await acquirePipelineLock(paths.lock, paths.leases, `replywatch ingest ${kind}`);
   try {
     const results: LandResult[] = [];
     for (const file of files) {

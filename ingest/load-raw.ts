@@ -1,9 +1,12 @@
 import { LIST, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { join } from 'node:path';
 import type { DataPaths } from '../lib/data-paths.ts';
 import { openDatabase } from '../lib/duckdb.ts';
+import { processLease } from '../lib/process-lease.ts';
 import { startProgress } from '../lib/progress.ts';
 import { UserError } from '../lib/user-error.ts';
 import { recoverAbandonedSegments } from './landing/recover-segments.ts';
+import { REPAIRED_SUFFIX, repairSegment } from './landing/repair-segment.ts';
 import { sealedSegments, type SealedSegment } from './landing/sealed-segments.ts';
 import { landingBatchSql } from './raw/landing-batch.ts';
 import { ensureRawSchema, readRawSql } from './raw/raw-schema.ts';
@@ -48,27 +51,43 @@ export interface LoadSummary {
  * blocking the others. The caller holds the pipeline lock.
  */
 export async function loadPendingSegments(paths: DataPaths, options: { quiet?: boolean } = {}): Promise<LoadSummary> {
-  recoverAbandonedSegments(paths.landing);
+  recoverAbandonedSegments(paths.landing, paths.leases);
   const database = await openDatabase(paths.raw, { readOnly: false });
   try {
     const { connection } = database;
     await connection.run(`set memory_limit = '${memoryLimit()}'; set preserve_insertion_order = false`);
     await ensureRawSchema(connection);
-    const pending = await pendingSegments(connection, paths);
     const before = await countRows(connection);
     const summary: LoadSummary = { segments: 0, added: before, totals: before, quarantined: [], failed: [] };
-    if (pending.length) {
+    // A segment DuckDB cannot read is split into its good lines and quarantined bad ones, and the
+    // good lines load on the next pass; a repaired segment that still fails is reported.
+    for (let pass = 0; pass < 2; pass += 1) {
+      const pending = await pendingSegments(connection, paths);
+      if (!pending.length) break;
       const progress = startProgress('loading landing → raw.duckdb', { total: sum(pending), unit: 'bytes', silent: options.quiet });
+      let repaired = 0;
       for (const group of groupSegments(pending)) {
         try {
           summary.quarantined.push(...(await loadGroup(connection, group)));
           summary.segments += group.length;
         } catch (error) {
-          for (const segment of group) summary.failed.push({ segment: segment.relativePath, error: firstLine(error) });
+          for (const segment of group) {
+            if (segment.relativePath.endsWith(REPAIRED_SUFFIX)) {
+              summary.failed.push({ segment: segment.relativePath, error: firstLine(error) });
+              continue;
+            }
+            await repairSegment(segment.path, join(paths.landing, 'quarantine'), processLease(paths.leases), segment.folder);
+            await connection.run('insert into raw_landing_segments values ($kind, $segment, 0, now())', {
+              kind: segment.folder,
+              segment: segment.relativePath,
+            });
+            repaired += 1;
+          }
         }
         progress.advance(sum(group));
       }
-      progress.finish(`${summary.segments} segment${summary.segments === 1 ? '' : 's'} loaded`);
+      progress.finish(`${summary.segments} segment${summary.segments === 1 ? '' : 's'} loaded${repaired ? `, ${repaired} repaired` : ''}`);
+      if (!repaired) break;
     }
     summary.totals = await countRows(connection);
     summary.added = Object.fromEntries(RAW_TABLES.map((table) => [table, summary.totals[table] - before[table]])) as RawCounts;
@@ -88,7 +107,7 @@ async function pendingSegments(connection: DuckDBConnection, paths: DataPaths): 
   const loadedRows = (await connection.runAndReadAll('select segment from raw_landing_segments')).getRows();
   const loaded = new Set(loadedRows.map(([segment]) => String(segment)));
   const known = new Set<string>([...Object.keys(TABULAR_LOADS), 'whatsapp', 'quarantine']);
-  return sealedSegments(paths.landing).filter((segment) => known.has(segment.folder) && !loaded.has(segment.relativePath));
+  return sealedSegments(paths.landing, (relativePath) => loaded.has(relativePath)).filter((segment) => known.has(segment.folder));
 }
 
 /** Consecutive segments of one folder, up to GROUP_BYTES each (a single bigger segment is its own group). */

@@ -12,6 +12,8 @@ export interface DataPaths {
   dbtTarget: string;
   dbtLogs: string;
   lock: string;
+  /** Liveness leases of the processes using this directory (see process-lease.ts). */
+  leases: string;
 }
 
 export function dataPaths(dataDir: string): DataPaths {
@@ -27,6 +29,7 @@ export function dataPaths(dataDir: string): DataPaths {
     dbtTarget: join(root, '.dbt', 'target'),
     dbtLogs: join(root, '.dbt', 'logs'),
     lock: join(root, '.pipeline.lock'),
+    leases: join(root, '.leases'),
   };
 }
 

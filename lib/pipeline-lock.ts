@@ -1,9 +1,10 @@
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isProcessAlive } from './is-process-alive.ts';
+import { isLeaseAlive, processLease } from './process-lease.ts';
 import { UserError } from './user-error.ts';
 
 interface LockHolder {
+  token: string;
   pid: number;
   purpose: string;
   since: string;
@@ -15,34 +16,37 @@ const GUARD_EXPIRY_MS = 10_000;
 /**
  * Serialises the writers of a data directory (ingest, build, the server's scheduled builds):
  * DuckDB allows one writer per file, and two builds at once would waste work and race on the swap.
- * A lock left by a dead process is taken over. Returns the release function.
+ * The lock names its holder's lease (process-lease.ts); a lock whose lease is no longer renewed
+ * belongs to a process that died and is taken over. Waiting stops when `signal` aborts.
+ * Returns the release function.
  */
 export async function acquirePipelineLock(
   lockPath: string,
+  leasesDir: string,
   purpose: string,
-  { waitMs = 10 * 60_000 }: { waitMs?: number } = {},
+  { waitMs = 10 * 60_000, signal }: { waitMs?: number; signal?: AbortSignal } = {},
 ): Promise<() => void> {
+  const token = processLease(leasesDir);
   const deadline = Date.now() + waitMs;
   let announced = false;
   for (;;) {
-    if (tryCreate(lockPath, purpose)) return () => release(lockPath);
+    if (signal?.aborted) throw new UserError(`stopped while waiting for ${lockPath}`);
+    if (tryCreate(lockPath, token, purpose)) return () => release(lockPath, token);
     const holder = readHolder(lockPath);
-    if (holder && holder.pid !== process.pid && !isProcessAlive(holder.pid) && takeOver(lockPath, holder)) continue;
-    if (holder && holder.pid === process.pid) {
-      throw new Error(`pipeline lock ${lockPath} is already held by this process (${holder.purpose})`);
+    if (holder?.token === token) {
+      throw new UserError(`${lockPath} is already held by this process (${holder.purpose}); one pipeline step at a time`);
     }
-    if (Date.now() > deadline) {
-      throw new UserError(`gave up waiting for ${describe(holder)} to release ${lockPath}`);
-    }
+    if (holder && !isLeaseAlive(leasesDir, holder.token) && takeOver(lockPath, holder)) continue;
+    if (Date.now() > deadline) throw new UserError(`gave up waiting for ${describe(holder)} to release ${lockPath}`);
     if (!announced && holder) {
       process.stderr.write(`waiting for ${describe(holder)} to finish…\n`);
       announced = true;
     }
-    await sleep(POLL_MS);
+    await sleep(POLL_MS, undefined, { signal }).catch(() => undefined);
   }
 }
 
-function tryCreate(lockPath: string, purpose: string): boolean {
+function tryCreate(lockPath: string, token: string, purpose: string): boolean {
   let fd: number;
   try {
     fd = openSync(lockPath, 'wx');
@@ -50,7 +54,7 @@ function tryCreate(lockPath: string, purpose: string): boolean {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   }
-  const holder: LockHolder = { pid: process.pid, purpose, since: new Date().toISOString() };
+  const holder: LockHolder = { token, pid: process.pid, purpose, since: new Date().toISOString() };
   writeSync(fd, JSON.stringify(holder));
   closeSync(fd);
   return true;
@@ -75,7 +79,7 @@ function takeOver(lockPath: string, stale: LockHolder): boolean {
   }
   try {
     const current = readHolder(lockPath);
-    if (current?.pid === stale.pid && current.since === stale.since) rmSync(lockPath, { force: true });
+    if (current?.token === stale.token && current.since === stale.since) rmSync(lockPath, { force: true });
   } finally {
     closeSync(fd);
     rmSync(guard, { force: true });
@@ -91,9 +95,8 @@ function readHolder(lockPath: string): LockHolder | undefined {
   }
 }
 
-function release(lockPath: string): void {
-  const holder = readHolder(lockPath);
-  if (holder?.pid === process.pid) rmSync(lockPath, { force: true });
+function release(lockPath: string, token: string): void {
+  if (readHolder(lockPath)?.token === token) rmSync(lockPath, { force: true });
 }
 
 function describe(holder: LockHolder | undefined): string {

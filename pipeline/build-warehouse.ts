@@ -26,7 +26,7 @@ export async function buildWarehouse(
 ): Promise<BuildResult> {
   const started = Date.now();
   mkdirSync(paths.root, { recursive: true });
-  const release = await acquirePipelineLock(paths.lock, 'replywatch build');
+  const release = await acquirePipelineLock(paths.lock, paths.leases, 'replywatch build', { signal: options.signal });
   try {
     const load = await loadPendingSegments(paths, { quiet: options.quiet });
     removeDatabase(paths.nextWarehouse);

@@ -6,7 +6,7 @@ import { nodeModulesCurrent, venvCurrent } from '../../scripts/setup-state.mjs';
 import type { DataPaths } from '../../lib/data-paths.ts';
 import { openDatabase } from '../../lib/duckdb.ts';
 import { sealedSegments } from '../../ingest/landing/sealed-segments.ts';
-import { isProcessAlive } from '../../lib/is-process-alive.ts';
+import { isLeaseAlive } from '../../lib/process-lease.ts';
 import { venvTool } from '../../pipeline/project-paths.ts';
 import { pathsFrom } from '../data-dir-option.ts';
 
@@ -102,8 +102,8 @@ async function dataChecks(paths: DataPaths): Promise<Check[]> {
 function lockCheck(paths: DataPaths): Check[] {
   if (!existsSync(paths.lock)) return [];
   try {
-    const holder = JSON.parse(readFileSync(paths.lock, 'utf8')) as { pid: number; purpose: string; since: string };
-    return isProcessAlive(holder.pid)
+    const holder = JSON.parse(readFileSync(paths.lock, 'utf8')) as { token: string; pid: number; purpose: string; since: string };
+    return isLeaseAlive(paths.leases, holder.token)
       ? [{ ok: true, what: 'pipeline', detail: `${holder.purpose} is running now (pid ${holder.pid}, since ${holder.since})` }]
       : [{ ok: true, what: 'pipeline', detail: `a lock left by pid ${holder.pid}, which is gone; the next run takes it over` }];
   } catch {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { DataPaths } from '../../lib/data-paths.ts';
+import { processLease } from '../../lib/process-lease.ts';
 import { contractFor } from '../contracts/contract-for.ts';
 import { createGroupCommitAppender, type GroupCommitAppender } from '../landing/group-commit-appender.ts';
 
@@ -20,7 +21,7 @@ export function createCrmLanding(paths: DataPaths, source: string) {
   const appenderFor = (folder: string): GroupCommitAppender => {
     let appender = appenders.get(folder);
     if (!appender) {
-      appender = createGroupCommitAppender(join(paths.landing, folder));
+      appender = createGroupCommitAppender(join(paths.landing, folder), processLease(paths.leases));
       appenders.set(folder, appender);
     }
     return appender;

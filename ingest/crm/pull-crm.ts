@@ -52,7 +52,7 @@ export async function pullCrm(
 }
 
 async function withLock<T>(paths: DataPaths, purpose: string, work: () => Promise<T>): Promise<T> {
-  const release = await acquirePipelineLock(paths.lock, purpose);
+  const release = await acquirePipelineLock(paths.lock, paths.leases, purpose);
   try {
     return await work();
   } finally {

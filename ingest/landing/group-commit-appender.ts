@@ -1,15 +1,16 @@
 import { mkdirSync } from 'node:fs';
-import { open, rename, type FileHandle } from 'node:fs/promises';
+import { open as openFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SEGMENT_BYTES } from './rolling-segments.ts';
 import { newSegmentName, syncDirectory } from './segment-writer.ts';
 
 /**
- * Appends records to the landing log for a long-running process (the webhook receiver): each
- * append resolves only once its line is on disk, and all appends that arrive while a write is in
- * flight share the next write and fsync (group commit), so throughput does not hang on one fsync
- * per request. The open segment is sealed when full, when `seal()` is called (before a build), and
- * on close; a segment left open by a crash is sealed by the next load (see recover-segments.ts).
+ * Appends records to the landing log for a long-running process (the webhook receiver, a CRM
+ * pull): each append resolves only once its line is on disk, and all appends that arrive while a
+ * write is in flight share the next write and fsync (group commit), so throughput does not hang on
+ * one fsync per request. The open segment is sealed when full, when `seal()` is called (before a
+ * build), and on close; a segment left open by a crash is sealed by the next load
+ * (recover-segments.ts).
  */
 export interface GroupCommitAppender {
   /**
@@ -24,6 +25,14 @@ export interface GroupCommitAppender {
   durableCount(): number;
 }
 
+/** The part of a file handle the appender uses; tests pass one that fails on purpose. */
+export interface SegmentFile {
+  write(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
+  datasync(): Promise<void>;
+  truncate(length: number): Promise<void>;
+  close(): Promise<void>;
+}
+
 interface Pending {
   line: (seq: number) => string;
   resolve: () => void;
@@ -31,13 +40,19 @@ interface Pending {
 }
 
 interface OpenSegment {
-  handle: FileHandle;
+  file: SegmentFile;
   partPath: string;
   bytes: number;
   lines: number;
 }
 
-export function createGroupCommitAppender(directory: string, segmentBytes = SEGMENT_BYTES): GroupCommitAppender {
+export function createGroupCommitAppender(
+  directory: string,
+  token: string,
+  options: { segmentBytes?: number; open?: (path: string) => Promise<SegmentFile> } = {},
+): GroupCommitAppender {
+  const segmentBytes = options.segmentBytes ?? SEGMENT_BYTES;
+  const open = options.open ?? ((path: string) => openFile(path, 'wx'));
   mkdirSync(directory, { recursive: true });
   let queue: Pending[] = [];
   let writeScheduled = false;
@@ -54,11 +69,24 @@ export function createGroupCommitAppender(directory: string, segmentBytes = SEGM
 
   const sealOpenSegment = async (): Promise<void> => {
     if (!segment) return;
-    const { handle, partPath } = segment;
+    const { file, partPath, bytes } = segment;
     segment = undefined;
-    await handle.close();
+    // Only whole, durable lines stay: a failed write may have left part of a batch behind.
+    await file.truncate(bytes).catch(() => undefined);
+    await file.close();
+    if (bytes === 0) return;
     await rename(partPath, partPath.replace(/\.part$/, ''));
     syncDirectory(directory);
+  };
+
+  /** Writes every byte at the segment's end, looping over short writes (a nearly full disk). */
+  const writeFully = async (current: OpenSegment, data: Buffer): Promise<void> => {
+    let written = 0;
+    while (written < data.length) {
+      const { bytesWritten } = await current.file.write(data, written, data.length - written, current.bytes + written);
+      if (bytesWritten === 0) throw Object.assign(new Error('no space left to append to the landing log'), { code: 'ENOSPC' });
+      written += bytesWritten;
+    }
   };
 
   const writeQueued = async (): Promise<void> => {
@@ -68,26 +96,23 @@ export function createGroupCommitAppender(directory: string, segmentBytes = SEGM
     if (!batch.length) return;
     try {
       if (!segment) {
-        const partPath = join(directory, `${newSegmentName()}.part`);
-        segment = { handle: await open(partPath, 'wx'), partPath, bytes: 0, lines: 0 };
+        const partPath = join(directory, `${newSegmentName(token)}.part`);
+        segment = { file: await open(partPath), partPath, bytes: 0, lines: 0 };
+        syncDirectory(directory);
       }
       const current = segment;
-      const text = batch.map((pending, index) => `${pending.line(current.lines + 1 + index)}\n`).join('');
-      try {
-        await current.handle.write(text);
-        await current.handle.datasync();
-      } catch (error) {
-        // Cut whatever part of the batch reached the file, so the segment stays whole lines.
-        await current.handle.truncate(current.bytes).catch(() => undefined);
-        throw error;
-      }
-      current.bytes += Buffer.byteLength(text);
+      const data = Buffer.from(batch.map((pending, index) => `${pending.line(current.lines + 1 + index)}\n`).join(''));
+      await writeFully(current, data);
+      await current.file.datasync();
+      current.bytes += data.length;
       current.lines += batch.length;
       durable += batch.length;
       for (const pending of batch) pending.resolve();
       if (current.bytes >= segmentBytes) await sealOpenSegment();
     } catch (error) {
       for (const pending of batch) pending.reject(error as Error);
+      // Start afresh: the good lines are sealed, the next write opens a new segment.
+      await sealOpenSegment().catch(() => undefined);
     }
   };
 

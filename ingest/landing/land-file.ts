@@ -3,6 +3,7 @@ import { createReadStream, mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { DataPaths } from '../../lib/data-paths.ts';
 import { fileError } from '../../lib/file-error.ts';
+import { processLease } from '../../lib/process-lease.ts';
 import { startProgress } from '../../lib/progress.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { contractFor } from '../contracts/contract-for.ts';
@@ -47,8 +48,9 @@ export async function landFile(paths: DataPaths, kind: string, file: string): Pr
   const source = resolve(file);
   const landedAt = new Date().toISOString();
   mkdirSync(paths.landing, { recursive: true });
-  const accepted = createRollingSegments(join(paths.landing, kind));
-  const rejected = createRollingSegments(join(paths.landing, 'quarantine'));
+  const token = processLease(paths.leases);
+  const accepted = createRollingSegments(join(paths.landing, kind), token);
+  const rejected = createRollingSegments(join(paths.landing, 'quarantine'), token);
   const result: LandResult = { kind, file, accepted: 0, quarantined: 0, problems: [] };
   const progress = startProgress(`landing ${file}`);
 

@@ -1,18 +1,18 @@
 import { existsSync, readdirSync, renameSync, rmSync, statSync, openSync, closeSync, readSync, ftruncateSync, fsyncSync } from 'node:fs';
 import { join } from 'node:path';
-import { isProcessAlive } from '../../lib/is-process-alive.ts';
+import { isLeaseAlive } from '../../lib/process-lease.ts';
 import { syncDirectory } from './segment-writer.ts';
 
-const PART = /^\d{8}T\d{9}Z-(\d+)-\d+\.ndjson\.part$/;
+const PART = /^\d{8}T\d{9}Z-([0-9a-f]+)-\d+\.ndjson\.part$/;
 const TAIL_BYTES = 1 << 20;
 
 /**
- * Seals the segments a process left open when it died (`<stamp>-<pid>-<n>.ndjson.part` whose pid
- * is gone): everything up to the last complete line is kept — each of those lines was written, and
- * the ones acknowledged were fsynced — and a torn last line is cut off. Segments of live processes
- * are left alone. Returns how many segments it sealed.
+ * Seals the segments a process left open when it died (`<stamp>-<token>-<n>.ndjson.part` whose
+ * lease is no longer renewed): everything up to the last complete line is kept — each of those
+ * lines was written, and the ones acknowledged were fsynced — and a torn last line is cut off.
+ * Segments of live processes are left alone. Returns how many segments it sealed.
  */
-export function recoverAbandonedSegments(landingDir: string): number {
+export function recoverAbandonedSegments(landingDir: string, leasesDir: string): number {
   if (!existsSync(landingDir)) return 0;
   let recovered = 0;
   for (const folder of readdirSync(landingDir, { withFileTypes: true })) {
@@ -20,7 +20,7 @@ export function recoverAbandonedSegments(landingDir: string): number {
     const directory = join(landingDir, folder.name);
     for (const name of readdirSync(directory)) {
       const match = PART.exec(name);
-      if (!match || isProcessAlive(Number(match[1]))) continue;
+      if (!match || isLeaseAlive(leasesDir, match[1]!)) continue;
       const path = join(directory, name);
       const keep = lastCompleteLineEnd(path);
       if (keep === 0) {

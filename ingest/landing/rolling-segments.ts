@@ -11,7 +11,7 @@ export interface RollingSegments {
   discard(): Promise<void>;
 }
 
-export function createRollingSegments(directory: string, segmentBytes = SEGMENT_BYTES): RollingSegments {
+export function createRollingSegments(directory: string, token: string, segmentBytes = SEGMENT_BYTES): RollingSegments {
   const sealed: string[] = [];
   let current: SegmentWriter | undefined;
   let bytes = 0;
@@ -24,7 +24,7 @@ export function createRollingSegments(directory: string, segmentBytes = SEGMENT_
         current = undefined;
       }
       if (!current) {
-        current = await createSegmentWriter(directory, newSegmentName());
+        current = await createSegmentWriter(directory, newSegmentName(token));
         bytes = 0;
       }
       await current.append(line);

@@ -9,14 +9,17 @@ export interface SealedSegment {
   bytes: number;
 }
 
-/** Every sealed segment under the landing log, folder by folder, in landing order. */
-export function sealedSegments(landingDir: string): SealedSegment[] {
+/**
+ * Every sealed segment under the landing log, folder by folder, in landing order; `skip` leaves
+ * out segments before they are looked at (the loaded ones, of which there can be many).
+ */
+export function sealedSegments(landingDir: string, skip: (relativePath: string) => boolean = () => false): SealedSegment[] {
   if (!existsSync(landingDir)) return [];
   return readdirSync(landingDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .flatMap((entry) =>
       readdirSync(join(landingDir, entry.name))
-        .filter((name) => name.endsWith('.ndjson'))
+        .filter((name) => name.endsWith('.ndjson') && !skip(`${entry.name}/${name}`))
         .sort()
         .map((name) => {
           const path = join(landingDir, entry.name, name);

@@ -17,18 +17,22 @@ export interface SegmentWriter {
 const FLUSH_BYTES = 1 << 20;
 let counter = 0;
 
-/** A name that sorts in landing order and never collides between processes. */
-export function newSegmentName(now = new Date()): string {
+/**
+ * A name that sorts in landing order and never collides between processes:
+ * `<UTC stamp>-<lease token>-<n>.ndjson`. The token says which process owns it while it is open.
+ */
+export function newSegmentName(token: string, now = new Date()): string {
   counter += 1;
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('.', '');
-  return `${stamp}-${process.pid}-${counter}.ndjson`;
+  return `${stamp}-${token}-${counter}.ndjson`;
 }
 
-export async function createSegmentWriter(directory: string, name = newSegmentName()): Promise<SegmentWriter> {
+export async function createSegmentWriter(directory: string, name: string): Promise<SegmentWriter> {
   mkdirSync(directory, { recursive: true });
   const path = join(directory, name);
   const partPath = `${path}.part`;
   const handle: FileHandle = await open(partPath, 'wx');
+  syncDirectory(directory);
   let buffered: string[] = [];
   let bufferedBytes = 0;
   let lines = 0;

@@ -11,6 +11,8 @@ import { APP_SECRET } from '../helpers/webhook-app.ts';
 
 const CONCURRENCY = 16;
 const ROUNDS = 3;
+/** A killed server's open segment is taken over once its lease has not been renewed for this long. */
+const LEASE_TTL_MS = 1500;
 let counter = 0;
 
 function nextBody(): string {
@@ -55,8 +57,9 @@ describe('the webhook receiver killed with SIGKILL during a burst', () => {
     const paths = dataPaths(tempDir());
     const acknowledged = new Set<string>();
     let sent = 0;
+    process.env.REPLYWATCH_LEASE_TTL_MS = String(LEASE_TTL_MS);
     for (let round = 0; round < ROUNDS; round += 1) {
-      const server = await startServerProcess(paths.root);
+      const server = await startServerProcess(paths.root, [], { REPLYWATCH_LEASE_TTL_MS: String(LEASE_TTL_MS) });
       const requests = burst(server.url, acknowledged);
       await sleep(400 + round * 300);
       server.child.kill('SIGKILL');
@@ -65,7 +68,9 @@ describe('the webhook receiver killed with SIGKILL during a burst', () => {
     expect(acknowledged.size).toBeGreaterThan(100);
     expect(sent).toBeGreaterThan(acknowledged.size);
 
+    await sleep(LEASE_TTL_MS * 2);
     await loadPendingSegments(paths);
+    delete process.env.REPLYWATCH_LEASE_TTL_MS;
     const rows = await queryFile(paths.raw, 'select webhook_id from raw_whatsapp_webhooks');
     const landed = new Set(rows.map((row) => String(row.webhook_id)));
     const lost = [...acknowledged].filter((sha) => !landed.has(sha));

@@ -21,7 +21,7 @@ describe('`replywatch doctor`', () => {
   it('says what is missing with the command that fixes it, and exits non-zero', async () => {
     const data = tempDir();
     const dead = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid;
-    writeFileSync(join(data, '.pipeline.lock'), JSON.stringify({ pid: dead, purpose: 'replywatch build', since: '2026-11-27T00:00:00Z' }));
+    writeFileSync(join(data, '.pipeline.lock'), JSON.stringify({ token: 'nolease00000', pid: dead, purpose: 'replywatch build', since: '2026-11-27T00:00:00Z' }));
     const result = await runCli(['--data', data, 'doctor']);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^✗ landing log: empty — fix: replywatch ingest <kind> <file> \(or replywatch demo\)$/m);

@@ -22,11 +22,13 @@ export interface FakeHubspotOptions {
   rateLimitedSearches?: number[];
   /** At this search call an outage starts: every request fails with 503 until `recover()`. */
   outageFromSearch?: number;
+  /** Called after each search is answered, to change data between pages. */
+  afterEachSearch?: (searchNumber: number) => void;
 }
 
 export interface FakeHubspot {
   url: string;
-  searches: Array<{ object: string; since: string; after: string | null }>;
+  searches: Array<{ object: string; since: string; operator: string; after: string | null }>;
   recover(): void;
   close(): Promise<void>;
 }
@@ -56,19 +58,30 @@ export async function startFakeHubspot(options: FakeHubspotOptions): Promise<Fak
       return reply.code(429).header('retry-after', '1').send({ status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT' });
     }
     const { filterGroups, sorts, limit = 10, after } = request.body;
-    const filter = filterGroups[0]!.filters[0]!;
+    if (sorts.length > 1) return reply.code(400).send({ status: 'error', message: 'Only one sort is supported.', category: 'VALIDATION_ERROR' });
+    const filters = filterGroups[0]!.filters;
     const sortBy = sorts[0]!.propertyName;
-    searches.push({ object: request.params.object, since: filter.value, after: after ?? null });
-    const since = toMs(filter.value);
+    const modified = filters.find((filter) => filter.propertyName !== 'hs_object_id')!;
+    searches.push({ object: request.params.object, since: modified.value, operator: modified.operator, after: after ?? null });
+    const valueOf = (object: FakeObject, property: string): number =>
+      property === 'hs_object_id' ? Number(object.id) : toMs(object.properties[property] ?? '');
+    const matches = (object: FakeObject) =>
+      filters.every((filter) => {
+        const left = valueOf(object, filter.propertyName);
+        const right = toMs(filter.value);
+        return { GT: left > right, GTE: left >= right, EQ: left === right, LT: left < right, LTE: left <= right }[filter.operator] ?? false;
+      });
+    // HubSpot does not order records within a tie of the sort property: here, newest id first.
     const pool = (request.params.object === 'contacts' ? options.contacts : options.deals)
-      .filter((object) => toMs(object.properties[filter.propertyName] ?? '') >= since)
-      .sort((a, b) => toMs(a.properties[sortBy] ?? '') - toMs(b.properties[sortBy] ?? '') || Number(a.id) - Number(b.id));
+      .filter(matches)
+      .sort((a, b) => valueOf(a, sortBy) - valueOf(b, sortBy) || Number(b.id) - Number(a.id));
     const offset = Number(after ?? 0);
     if (offset + Math.min(limit, 200) > SEARCH_CAP) {
       return reply.code(400).send({ status: 'error', message: 'There was a problem with the request.', category: 'VALIDATION_ERROR' });
     }
     const results = pool.slice(offset, offset + Math.min(limit, 200));
     const next = offset + results.length < pool.length ? { next: { after: String(offset + results.length) } } : undefined;
+    if (options.afterEachSearch) options.afterEachSearch(searchCount);
     return { total: pool.length, results: results.map((object) => ({ ...object, archived: false })), ...(next ? { paging: next } : {}) };
   });
 
@@ -103,5 +116,5 @@ interface SearchBody {
 }
 
 function toMs(value: string): number {
-  return /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  return /^-?\d+$/.test(value) ? Number(value) : Date.parse(value);
 }

@@ -12,11 +12,11 @@ export interface ServerProcess {
 }
 
 /** `replywatch serve` as a real process on a free loopback port, resolved once it listens. */
-export function startServerProcess(dataDir: string, extraArgs: string[] = []): Promise<ServerProcess> {
+export function startServerProcess(dataDir: string, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
     [join(REPO, 'bin', 'replywatch.js'), '--data', dataDir, 'serve', '--port', '0', '--build-every', '0', ...extraArgs],
-    { cwd: REPO, env: { ...process.env, WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: REPO, env: { ...process.env, WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -6,6 +6,7 @@ import { signatureOf } from '../../api/webhooks/verify-signature.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { dataPaths, type DataPaths } from '../../lib/data-paths.ts';
 import { createGroupCommitAppender } from '../../ingest/landing/group-commit-appender.ts';
+import { processLease } from '../../lib/process-lease.ts';
 import { tempDir } from './temp-dir.ts';
 
 export const APP_SECRET = 'test-app-secret-1234';
@@ -19,7 +20,7 @@ export async function webhookApp(overrides: { maxBodyBytes?: number } = {}): Pro
     env: { WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN },
     overrides: overrides.maxBodyBytes ? { whatsapp: { maxBodyBytes: overrides.maxBodyBytes } } : {},
   });
-  const app = await buildApp({ config, whatsappLanding: createGroupCommitAppender(join(paths.landing, 'whatsapp')) });
+  const app = await buildApp({ config, whatsappLanding: createGroupCommitAppender(join(paths.landing, 'whatsapp'), processLease(paths.leases)) });
   return { app, paths };
 }
 

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,26 +33,35 @@ describe('loading the landing log', () => {
     expect(await queryFile(paths.raw, 'select agent_id from raw_roster')).toEqual([{ agent_id: 'a1' }]);
   });
 
-  it('reports a segment it cannot read, keeps it pending, and still loads the others', async () => {
+  it('loads the whole lines of a segment with a torn line in it and quarantines the torn one', async () => {
     const data = tempDir();
     const paths = dataPaths(data);
     mkdirSync(join(paths.landing, 'inbox'), { recursive: true });
-    const broken = join(paths.landing, 'inbox', '20261127T060000000Z-1-1.ndjson');
-    writeFileSync(broken, '{"seq":1,"landed_at":"2026-11-27T06:00:00Z","record":{"ev\n');
+    const torn = '{"seq":2,"landed_at":"2026-11-27T06:00:00Z","record":{"ev';
+    writeFileSync(
+      join(paths.landing, 'inbox', '20261127T060000000Z-0123456789ab-1.ndjson'),
+      `${envelope(1, event('before', '2026-11-27T10:00:00+05:30'))}\n${torn}\n${envelope(3, event('after', '2026-11-27T10:01:00+05:30'))}\n`,
+    );
     const roster = join(data, 'roster.csv');
     writeFileSync(roster, ROSTER);
     const result = await runCli(['--data', data, 'ingest', 'roster', roster]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/replywatch: could not load landing\/inbox\/20261127T060000000Z-1-1\.ndjson: .+ \(it stays pending; the next load tries again\)/);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('1 segment loaded, 1 repaired');
+    expect(await queryFile(paths.raw, 'select event_id from raw_inbox_events order by event_id')).toEqual([{ event_id: 'after' }, { event_id: 'before' }]);
+    expect(await queryFile(paths.raw, 'select reason, source_line from raw_quarantine')).toEqual([
+      { reason: 'landing line is not valid JSON (a torn or partial write)', source_line: 2 },
+    ]);
     expect(await queryFile(paths.raw, 'select agent_id from raw_roster')).toEqual([{ agent_id: 'a1' }]);
-    expect(await queryFile(paths.raw, "select count(*) as n from raw_landing_segments where segment like 'inbox/%'")).toEqual([{ n: 0 }]);
   });
 
   it('seals a segment left open by a process that died, cutting only its torn last line', async () => {
     const data = tempDir();
     const paths = dataPaths(data);
-    const dead = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid;
-    const live = process.pid;
+    // Whoever renews a lease is alive, whatever its pid; a token without a fresh lease is not.
+    const dead = 'deadbeef0001';
+    const live = 'a11ve0000001';
+    mkdirSync(paths.leases, { recursive: true });
+    writeFileSync(join(paths.leases, live), '');
     mkdirSync(join(paths.landing, 'inbox'), { recursive: true });
     writeFileSync(
       join(paths.landing, 'inbox', `20261127T060000000Z-${dead}-1.ndjson.part`),

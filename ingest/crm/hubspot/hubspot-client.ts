@@ -29,7 +29,7 @@ export interface HubspotPipeline {
   stages: Array<{ id: string; label: string; metadata?: { isClosed?: string; probability?: string } }>;
 }
 
-const PAGE_SIZE = 100;
+export const PAGE_SIZE = 100;
 
 /** The few HubSpot CRM v3/v4 calls the pull needs, with a private-app token and retries. */
 export function createHubspotClient(options: { baseUrl: string; token: string; onRetry?: (reason: string, waitMs: number) => void }) {
@@ -42,6 +42,13 @@ export function createHubspotClient(options: { baseUrl: string; token: string; o
     if (!response.ok) throw new UserError(`HubSpot answered ${response.status} to ${path}: ${(await response.text()).slice(0, 200)}`);
     return (await response.json()) as T;
   };
+
+  // HubSpot's search takes one sort; keyset filters (never `after` offsets) page through it.
+  const search = (object: string, filters: Array<{ propertyName: string; operator: string; value: string }>, sortBy: string, properties: string[]) =>
+    request<HubspotSearchPage>(`/crm/v3/objects/${object}/search`, {
+      method: 'POST',
+      body: JSON.stringify({ filterGroups: [{ filters }], sorts: [{ propertyName: sortBy, direction: 'ASCENDING' }], properties, limit: PAGE_SIZE }),
+    });
 
   const listAll = async <T>(path: string): Promise<T[]> => {
     const items: T[] = [];
@@ -57,18 +64,21 @@ export function createHubspotClient(options: { baseUrl: string; token: string; o
   };
 
   return {
-    /** Objects modified at or after `since` (ms), oldest first; `after` pages within the result. */
-    search(object: 'contacts' | 'deals', modifiedProperty: string, since: string, properties: string[], after: string | null) {
-      return request<HubspotSearchPage>(`/crm/v3/objects/${object}/search`, {
-        method: 'POST',
-        body: JSON.stringify({
-          filterGroups: [{ filters: [{ propertyName: modifiedProperty, operator: 'GTE', value: since }] }],
-          sorts: [{ propertyName: modifiedProperty, direction: 'ASCENDING' }],
-          properties,
-          limit: PAGE_SIZE,
-          ...(after ? { after } : {}),
-        }),
-      });
+    /** Objects modified after `since` (ms), oldest first. */
+    modifiedAfter(object: 'contacts' | 'deals', modifiedProperty: string, since: string, properties: string[]) {
+      return search(object, [{ propertyName: modifiedProperty, operator: 'GT', value: since }], modifiedProperty, properties);
+    },
+    /** Objects modified exactly at `at` (ms) with an id above `afterId`, by id: paging through a tie. */
+    modifiedAtAfterId(object: 'contacts' | 'deals', modifiedProperty: string, at: string, afterId: string, properties: string[]) {
+      return search(
+        object,
+        [
+          { propertyName: modifiedProperty, operator: 'EQ', value: at },
+          { propertyName: 'hs_object_id', operator: 'GT', value: afterId },
+        ],
+        'hs_object_id',
+        properties,
+      );
     },
     owners: () => listAll<HubspotOwner>('/crm/v3/owners?archived=false'),
     dealPipelines: async () => (await request<{ results: HubspotPipeline[] }>('/crm/v3/pipelines/deals')).results,

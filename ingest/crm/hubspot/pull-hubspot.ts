@@ -4,7 +4,7 @@ import type { CrmLanding, CrmRecord } from '../crm-landing.ts';
 import type { CursorStore } from '../cursor-store.ts';
 import type { CrmPull, ObjectPull } from '../pull-summary.ts';
 import type { OwnerMatcher } from '../roster-emails.ts';
-import { createHubspotClient, type HubspotClient, type HubspotObject } from './hubspot-client.ts';
+import { createHubspotClient, PAGE_SIZE, type HubspotClient, type HubspotObject } from './hubspot-client.ts';
 import { CONTACT_PROPERTIES, DEAL_PROPERTIES, contactRecord, dealRecord, stageIndex } from './hubspot-mapping.ts';
 
 export interface PullOptions {
@@ -71,11 +71,12 @@ export async function pullHubspot(
 }
 
 /**
- * Keyset paging on the modified time: each request asks for records modified at or after the
- * watermark. When a page ends later than the watermark, the watermark moves there and paging
- * starts over (the ties come again and dedupe); when a whole page shares the watermark, `after`
- * pages through the ties. No offset ever grows past HubSpot's 10,000-result cap, and a record
- * modified during the pull moves ahead of the watermark instead of slipping behind a page.
+ * Keyset paging, never offsets: records modified after the watermark come oldest first; when a
+ * full page ends on a modified time other records may share, the records of that exact time are
+ * read again by id (HubSpot sorts by one property, so order within a tie is not given). The
+ * cursor means "everything modified before the watermark, and at it up to this id, is landed", so
+ * it holds across a crash, and a record edited during the pull only moves ahead of it. Pulls with
+ * --since are one-off backfills and leave the stored cursor alone.
  */
 async function pullObject(
   client: HubspotClient,
@@ -83,36 +84,45 @@ async function pullObject(
   context: { landing: CrmLanding; cursors: CursorStore },
   options: PullOptions,
 ): Promise<ObjectPull> {
-  const stored = context.cursors.get(spec.key);
-  let cursor = options.since
-    ? { watermark: String(options.since.getTime()), position: null as string | null }
-    : { watermark: stored?.watermark ?? '0', position: stored?.position ?? null };
+  const stored = options.since ? undefined : context.cursors.get(spec.key);
+  let cursor: { watermark: string; position: string | null } = options.since
+    ? { watermark: String(options.since.getTime() - 1), position: null }
+    : { watermark: stored?.watermark ?? '-1', position: stored?.position ?? null };
+  const save = (next: typeof cursor): void => {
+    cursor = next;
+    if (!options.since) context.cursors.set(spec.key, next);
+  };
   const summary: ObjectPull = { key: spec.key, pages: 0, landed: 0, quarantined: [], complete: true };
-  // Re-fetched ties land again (and dedupe in raw); count each record version once.
+  // Re-read ties land again (and dedupe in raw); count each record version once.
   const seen = new Set<string>();
   for (;;) {
     if (options.maxPages !== undefined && summary.pages >= options.maxPages) {
       summary.complete = false;
       break;
     }
-    const page = await client.search(spec.object, spec.modifiedProperty, cursor.watermark, spec.properties, cursor.position);
-    if (!page.results.length) break;
-    const landed = await context.landing.landPage(spec.kind, await spec.toRecords(page.results));
-    summary.pages += 1;
-    for (const object of page.results) seen.add(`${object.id}@${object.properties[spec.modifiedProperty]}`);
-    summary.landed = seen.size - summary.quarantined.length - landed.quarantined.length;
-    summary.quarantined.push(...landed.quarantined);
-    const last = page.results[page.results.length - 1]!;
-    const lastModified = String(Date.parse(last.properties[spec.modifiedProperty] ?? last.updatedAt ?? '') || cursor.watermark);
-    const after = page.paging?.next?.after;
-    const next = !after
-      ? { watermark: lastModified, position: null }
-      : Number(lastModified) > Number(cursor.watermark)
-        ? { watermark: lastModified, position: null }
-        : { watermark: cursor.watermark, position: after };
-    context.cursors.set(spec.key, next);
-    cursor = next;
-    if (!after) break;
+    const inTie = cursor.position !== null;
+    const page = inTie
+      ? await client.modifiedAtAfterId(spec.object, spec.modifiedProperty, cursor.watermark, cursor.position!, spec.properties)
+      : await client.modifiedAfter(spec.object, spec.modifiedProperty, cursor.watermark, spec.properties);
+    if (page.results.length) {
+      const landed = await context.landing.landPage(spec.kind, await spec.toRecords(page.results));
+      summary.pages += 1;
+      for (const object of page.results) seen.add(`${object.id}@${object.properties[spec.modifiedProperty]}`);
+      summary.quarantined.push(...landed.quarantined);
+      summary.landed = seen.size - summary.quarantined.length;
+    }
+    const full = page.results.length >= PAGE_SIZE;
+    const last = page.results[page.results.length - 1];
+    if (inTie) {
+      // Through the tie by id; when it runs out, everything up to the watermark is landed.
+      save(full ? { watermark: cursor.watermark, position: last!.id } : { watermark: cursor.watermark, position: null });
+      continue;
+    }
+    if (!last) break;
+    const lastModified = String(Date.parse(last.properties[spec.modifiedProperty] ?? last.updatedAt ?? ''));
+    // A full page may have stopped inside a tie: read that modified time by id, from the start.
+    save(full ? { watermark: lastModified, position: '0' } : { watermark: lastModified, position: null });
+    if (!full) break;
   }
   return summary;
 }
