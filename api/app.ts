@@ -29,10 +29,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onResponse', async (request, reply) => {
     if (reply.statusCode >= 400) request.log.warn({ status: reply.statusCode }, `${request.method} ${request.url.split('?')[0]} → ${reply.statusCode}`);
   });
-  app.get('/healthz', async () => ({ ok: true }));
+  app.get(
+    '/healthz',
+    { schema: { response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] } } } },
+    async () => ({ ok: true }),
+  );
   await app.register(whatsappWebhooks, {
     appSecret: options.insecureDev ? undefined : options.config.whatsapp.appSecret,
-    verifyToken: options.config.whatsapp.verifyToken ?? '',
+    verifyToken: options.config.whatsapp.verifyToken,
     maxBodyBytes: options.config.whatsapp.maxBodyBytes,
     landing: options.whatsappLanding,
   });

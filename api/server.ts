@@ -26,7 +26,7 @@ export async function startServer(options: { paths: DataPaths; config: Config; i
     paths: options.paths,
     everySeconds: options.config.server.buildEverySeconds,
     landing,
-    log: (message) => app.log.info(message),
+    log: (level, message) => app.log[level](message),
   });
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {

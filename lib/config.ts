@@ -14,7 +14,8 @@ export const Config = Type.Object({
   whatsapp: Type.Object({
     appSecret: Type.Optional(Type.String({ minLength: 8 })),
     verifyToken: Type.Optional(Type.String({ minLength: 1 })),
-    maxBodyBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
+    // A webhook body lands as one record, and the landing log takes records up to 16 MiB.
+    maxBodyBytes: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024 }),
   }),
   server: Type.Object({
     host: Type.String({ minLength: 1 }),
@@ -87,10 +88,12 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
 function readConfigFile(file: string): ConfigOverrides {
   if (!existsSync(file)) throw new UserError(`config file ${file} does not exist`);
   let parsed: unknown;
+  const text = readFileSync(file, 'utf8');
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new UserError(`config file ${file} is not valid JSON: ${(error as Error).message}`);
+    parsed = JSON.parse(text);
+  } catch {
+    // Node's message quotes the file, secrets included: name the place, never the content.
+    throw new UserError(`config file ${file} is not valid JSON${jsonErrorPlace(text)}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new UserError(`config file ${file} must hold a JSON object`);
@@ -100,6 +103,27 @@ function readConfigFile(file: string): ConfigOverrides {
     throw new UserError(`config file ${file} holds secrets but others can read it (mode ${mode.toString(8)}); run: chmod 600 ${file}`);
   }
   return parsed as ConfigOverrides;
+}
+
+/**
+ * Where a JSON text goes wrong, as "(line L, column C)": the first character that no valid JSON
+ * could continue with, found as the shortest prefix that fails for another reason than running out.
+ */
+function jsonErrorPlace(text: string): string {
+  if (text.length > 1 << 16) return '';
+  for (let end = 1; end <= text.length; end += 1) {
+    try {
+      JSON.parse(text.slice(0, end));
+    } catch (error) {
+      const message = (error as Error).message;
+      const position = /at position (\d+)/.exec(message)?.[1];
+      const ranOut = position === undefined ? /end of JSON input/i.test(message) : Number(position) >= end;
+      if (ranOut) continue;
+      const lines = text.slice(0, position === undefined ? end : Number(position) + 1).split('\n');
+      return ` (line ${lines.length}, column ${lines[lines.length - 1]!.length})`;
+    }
+  }
+  return ' (it ends too early)';
 }
 
 function merge(config: Config, overrides: ConfigOverrides): void {

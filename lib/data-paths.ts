@@ -12,6 +12,8 @@ export interface DataPaths {
   dbtTarget: string;
   dbtLogs: string;
   lock: string;
+  /** CRM pull cursors and per-source pull locks. */
+  state: string;
   /** Liveness leases of the processes using this directory (see process-lease.ts). */
   leases: string;
 }
@@ -29,6 +31,7 @@ export function dataPaths(dataDir: string): DataPaths {
     dbtTarget: join(root, '.dbt', 'target'),
     dbtLogs: join(root, '.dbt', 'logs'),
     lock: join(root, '.pipeline.lock'),
+    state: join(root, 'state'),
     leases: join(root, '.leases'),
   };
 }

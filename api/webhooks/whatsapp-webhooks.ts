@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { GroupCommitAppender } from '../../ingest/landing/group-commit-appender.ts';
 import { whatsappContract } from '../../ingest/contracts/whatsapp.ts';
@@ -7,13 +7,29 @@ import { verifySignature } from './verify-signature.ts';
 export interface WhatsAppWebhookOptions {
   /** Undefined only in --insecure-dev mode, where signatures are not checked. */
   appSecret: string | undefined;
-  verifyToken: string;
+  /** Unset: the handshake is refused (an empty token must never match). */
+  verifyToken: string | undefined;
   maxBodyBytes: number;
   /** The landing log's whatsapp folder. */
   landing: GroupCommitAppender;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+const POST_SCHEMA = {
+  response: {
+    200: { type: 'object', properties: { received: { type: 'boolean' } }, required: ['received'] },
+    '4xx': { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] },
+  },
+};
+
+/** Compares a secret in constant time (for equal lengths; the length itself is not a secret worth hiding). */
+function sameSecret(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 /**
  * The WhatsApp Cloud API webhook endpoint. GET answers Meta's verification handshake; POST checks
@@ -22,9 +38,9 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  * the scheduled build loads the landing log.
  */
 export const whatsappWebhooks: FastifyPluginAsync<WhatsAppWebhookOptions> = async (app, options) => {
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: options.maxBodyBytes }, (_request, body, done) => {
-    done(null, body);
-  });
+  // Every content type arrives as raw bytes: the signature is checked before anything else is judged.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.maxBodyBytes }, (_request, body, done) => done(null, body));
 
   app.get(
     '/webhooks/whatsapp',
@@ -39,18 +55,22 @@ export const whatsappWebhooks: FastifyPluginAsync<WhatsAppWebhookOptions> = asyn
     async (request, reply) => {
       const query = request.query as Record<string, string | undefined>;
       const challenge = query['hub.challenge'];
-      if (query['hub.mode'] === 'subscribe' && query['hub.verify_token'] === options.verifyToken && challenge !== undefined) {
+      if (options.verifyToken === undefined) {
+        request.log.warn('webhook verification refused: WHATSAPP_VERIFY_TOKEN is not set');
+      } else if (query['hub.mode'] === 'subscribe' && sameSecret(query['hub.verify_token'], options.verifyToken) && challenge !== undefined) {
         return reply.type('text/plain').send(challenge);
       }
       return reply.code(403).type('text/plain').send('verification failed');
     },
   );
 
-  app.post('/webhooks/whatsapp', { bodyLimit: options.maxBodyBytes }, async (request, reply) => {
-    const raw = request.body as Buffer | undefined;
-    if (!Buffer.isBuffer(raw)) return reply.code(400).send({ error: 'the body must be JSON (Content-Type: application/json)' });
+  app.post('/webhooks/whatsapp', { bodyLimit: options.maxBodyBytes, schema: POST_SCHEMA }, async (request, reply) => {
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     if (options.appSecret !== undefined && !verifySignature(raw, request.headers['x-hub-signature-256'] as string | undefined, options.appSecret)) {
       return reply.code(401).send({ error: 'missing or wrong X-Hub-Signature-256' });
+    }
+    if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
+      return reply.code(415).send({ error: 'the body must be JSON (Content-Type: application/json)' });
     }
     let text: string;
     let body: unknown;

@@ -2,10 +2,10 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { dirname } from 'node:path';
 import { syncDirectory } from '../landing/segment-writer.ts';
 
-/** Where an incremental pull of one CRM object stopped: the last modified time landed and, within it, the page. */
+/** Where an incremental pull of one CRM object stopped: the last modified time landed and, for HubSpot, the id within it. */
 export interface PullCursor {
   watermark: string;
-  /** Paging position among records sharing the watermark (a HubSpot `after`, a Zoho page number). */
+  /** Where within the records sharing the watermark the pull stopped (a HubSpot object id), if it did. */
   position: string | null;
   updated_at: string;
 }

@@ -1,9 +1,11 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../../lib/config.ts';
+import { loadConfig, type Config } from '../../lib/config.ts';
 import type { DataPaths } from '../../lib/data-paths.ts';
 import { openDatabase } from '../../lib/duckdb.ts';
 import { acquirePipelineLock } from '../../lib/pipeline-lock.ts';
 import { UserError } from '../../lib/user-error.ts';
+import { dbtVar } from '../../pipeline/dbt-vars.ts';
 import { loadPendingSegments, type LoadSummary } from '../load-raw.ts';
 import { createCrmLanding } from './crm-landing.ts';
 import { createCursorStore } from './cursor-store.ts';
@@ -34,10 +36,26 @@ export async function pullCrm(
     throw new UserError(`unknown CRM "${source}"; expected one of: ${CRM_SOURCES.join(', ')}`);
   }
   const config = loadConfig({ file: options.configFile });
+  // Pulls share one cursor file and would race on it: a second pull waits for the first.
+  mkdirSync(paths.state, { recursive: true });
+  const releasePull = await acquirePipelineLock(join(paths.state, 'crm-pull.lock'), paths.leases, `a pull from ${source}`);
+  try {
+    return await pullWithCursors(paths, source, config, options);
+  } finally {
+    releasePull();
+  }
+}
+
+async function pullWithCursors(
+  paths: DataPaths,
+  source: string,
+  config: Config,
+  options: PullOptions,
+): Promise<{ pull: CrmPull; load: LoadSummary; match: PhoneMatch }> {
   const emails = await withLock(paths, `replywatch ingest crm ${source}`, () => rosterEmails(paths));
   const owners = ownerMatcher(emails);
   const landing = createCrmLanding(paths, source);
-  const cursors = createCursorStore(join(paths.root, 'state', 'crm-cursors.json'));
+  const cursors = createCursorStore(join(paths.state, 'crm-cursors.json'));
   let pull: CrmPull;
   try {
     const pullFrom = source === 'hubspot' ? pullHubspot : pullZoho;
@@ -67,7 +85,7 @@ async function phoneMatch(paths: DataPaths): Promise<PhoneMatch> {
     const [row] = (
       await database.connection.runAndReadAll(`
         with crm as (
-          select crm_contact_id, normalize_phone(arg_max(phone, updated_at), '91') as wa_id
+          select crm_contact_id, normalize_phone(arg_max(phone, updated_at), $country_code) as wa_id
           from raw_crm_contacts group by crm_contact_id
         ),
         whatsapp as (
@@ -76,7 +94,9 @@ async function phoneMatch(paths: DataPaths): Promise<PhoneMatch> {
           select wa_id from raw_whatsapp_contacts
         )
         select count(*) as with_phone, count(*) filter (where wa_id in (select wa_id from whatsapp)) as matched
-        from crm where wa_id is not null`)
+        from crm where wa_id is not null`,
+        { country_code: dbtVar('default_country_code') },
+      )
     ).getRows();
     return { withPhone: Number(row?.[0] ?? 0), matched: Number(row?.[1] ?? 0) };
   } finally {

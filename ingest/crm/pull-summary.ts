@@ -11,6 +11,8 @@ export interface ObjectPull {
 export interface CrmPull {
   objects: ObjectPull[];
   unmatchedOwners: string[];
+  /** Owners the CRM gives no usable email for: their records stay unowned. */
+  ownersWithoutEmail: string[];
 }
 
 /** A short report of a pull, one line per object, then the owners that are not on the roster. */
@@ -22,6 +24,9 @@ export function describePull(pull: CrmPull): string[] {
   );
   if (pull.unmatchedOwners.length) {
     lines.push(`owners not on the roster (add their email to roster.csv): ${pull.unmatchedOwners.join(', ')}`);
+  }
+  if (pull.ownersWithoutEmail.length) {
+    lines.push(`owners with no email to match the roster by (their records stay unowned): ${pull.ownersWithoutEmail.join(', ')}`);
   }
   return lines;
 }

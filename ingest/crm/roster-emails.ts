@@ -23,9 +23,13 @@ export async function rosterEmails(paths: DataPaths): Promise<Map<string, string
   }
 }
 
-/** The roster agent of a CRM owner's email; unmatched emails are collected for the report. */
+/**
+ * The roster agent of a CRM owner's email. Owners that match nobody are collected for the report:
+ * emails not on the roster, and owners the CRM gives no email for (or an id it does not know).
+ */
 export function ownerMatcher(emails: Map<string, string>) {
   const unmatched = new Set<string>();
+  const withoutEmail = new Set<string>();
   return {
     agentFor(email: string | null | undefined): string | null {
       if (!email) return null;
@@ -33,7 +37,13 @@ export function ownerMatcher(emails: Map<string, string>) {
       if (!agent) unmatched.add(email.trim().toLowerCase());
       return agent ?? null;
     },
+    /** An owner the CRM names but gives no email for, e.g. "HubSpot owner 103 (unknown id)". */
+    noEmail(label: string): null {
+      withoutEmail.add(label);
+      return null;
+    },
     unmatched: () => [...unmatched].sort(),
+    withoutEmail: () => [...withoutEmail].sort(),
   };
 }
 

@@ -218,18 +218,18 @@ create table if not exists raw_quarantine (
 
 -- A phone number as a WhatsApp id (E.164 digits without the "+"): CRM exports write "+91 98111 12222",
 -- "098111-12222", "0091 9811112222", "+91 (0) 98111 12222" or just "9811112222". Keep the digits, drop
--- an international 00 or a trunk 0, and give a 10-digit local number the default country code.
+-- an international 00 or a trunk 0, and give a 10-digit local number the default country code. A number
+-- written with "+" or "00" is already international and never gets one ("+65 9123 4567" is Singapore).
 -- Defined once, here; dbt staging and the CRM pull's match report both call it.
 create or replace macro normalize_phone(phone, default_country_code) as nullif(
   case
-    when regexp_replace(phone, '[^0-9]', '', 'g') like '00%' then substr(regexp_replace(phone, '[^0-9]', '', 'g'), 3)
-    when length(regexp_replace(phone, '[^0-9]', '', 'g')) = length(default_country_code) + 11
-      and regexp_replace(phone, '[^0-9]', '', 'g') like default_country_code || '0%'
-      then default_country_code || substr(regexp_replace(phone, '[^0-9]', '', 'g'), length(default_country_code) + 2)
-    when length(regexp_replace(phone, '[^0-9]', '', 'g')) = 11 and regexp_replace(phone, '[^0-9]', '', 'g') like '0%'
-      then default_country_code || substr(regexp_replace(phone, '[^0-9]', '', 'g'), 2)
-    when length(regexp_replace(phone, '[^0-9]', '', 'g')) = 10 then default_country_code || regexp_replace(phone, '[^0-9]', '', 'g')
-    else regexp_replace(phone, '[^0-9]', '', 'g')
+    when regexp_matches(trim(phone), '^\(?\+') then regexp_replace(replace(phone, '(0)', ''), '[^0-9]', '', 'g')
+    when regexp_replace(replace(phone, '(0)', ''), '[^0-9]', '', 'g') like '00%' then substr(regexp_replace(replace(phone, '(0)', ''), '[^0-9]', '', 'g'), 3)
+    when length(regexp_replace(replace(phone, '(0)', ''), '[^0-9]', '', 'g')) = length(default_country_code) + 11 and regexp_replace(replace(phone, '(0)', ''), '[^0-9]', '', 'g') like default_country_code || '0%'
+      then default_country_code || substr(regexp_replace(replace(phone, '(0)', ''), '[^0-9]', '', 'g'), length(default_country_code) + 2)
+    when length(regexp_replace(replace(phone, '(0)', ''), '[^0-9]', '', 'g')) = 11 and regexp_replace(replace(phone, '(0)', ''), '[^0-9]', '', 'g') like '0%' then default_country_code || substr(regexp_replace(replace(phone, '(0)', ''), '[^0-9]', '', 'g'), 2)
+    when length(regexp_replace(replace(phone, '(0)', ''), '[^0-9]', '', 'g')) = 10 then default_country_code || regexp_replace(replace(phone, '(0)', ''), '[^0-9]', '', 'g')
+    else regexp_replace(replace(phone, '(0)', ''), '[^0-9]', '', 'g')
   end,
   ''
 );

@@ -48,7 +48,8 @@ business_app_outbound as (
     message_id, phone_number_id, contact_wa_id, contact_user_id,
     'outbound' as direction, 'agent' as author_kind, 'business_app' as agent_id, 'business_app' as channel,
     sent_at, message_type, message_text, false as is_template, cast(null as varchar) as template_name,
-    context_message_id, cast(null as varchar) as reaction_emoji, false as is_ad_referral, is_history
+    context_message_id, cast(null as varchar) as reaction_emoji, false as is_ad_referral, is_history,
+    history_status
   from whatsapp
   where direction = 'outbound'
     and message_type not in ('edit', 'revoke')
@@ -93,11 +94,12 @@ unioned as (
 
 final as (
   select
-    unioned.* exclude (contact_wa_id),
+    unioned.* exclude (contact_wa_id, history_status),
     coalesce(unioned.contact_wa_id, identities.wa_id, 'user:' || unioned.contact_user_id) as contact_id,
     coalesce(unioned.contact_wa_id, identities.wa_id) as contact_wa_id,
-    delivery.delivery_status,
-    coalesce(delivery.is_delivery_failed, false) as is_delivery_failed,
+    -- Synced history carries its own delivery state: ERROR never left the phone, PENDING never arrived.
+    coalesce(delivery.delivery_status, lower(unioned.history_status)) as delivery_status,
+    coalesce(delivery.is_delivery_failed, unioned.history_status in ('ERROR', 'PENDING'), false) as is_delivery_failed,
     -- Broadcasts go to everyone on a list; they do not keep a conversation alive.
     unioned.author_kind <> 'campaign' as is_conversational
   from unioned

@@ -28,6 +28,14 @@ describe('GET /webhooks/whatsapp, the verification handshake', () => {
     }
     await app.close();
   });
+
+  it('refuses every handshake while no verify token is configured, an empty one included', async () => {
+    const { app } = await webhookApp({ verifyToken: undefined });
+    for (const query of ['hub.mode=subscribe&hub.verify_token=&hub.challenge=1', 'hub.mode=subscribe&hub.challenge=1']) {
+      expect((await app.inject({ url: `/webhooks/whatsapp?${query}` })).statusCode).toBe(403);
+    }
+    await app.close();
+  });
 });
 
 describe('POST /webhooks/whatsapp', () => {
@@ -61,6 +69,15 @@ describe('POST /webhooks/whatsapp', () => {
     const page = await signedPost(app, '{"object":"page","entry":[]}');
     expect(page.statusCode).toBe(400);
     expect(page.json()).toEqual({ error: 'object is "page", not "whatsapp_business_account"' });
+    await app.close();
+  });
+
+  it('checks the signature before the content type: unsigned callers learn nothing else', async () => {
+    const { app } = await webhookApp();
+    expect((await signedPost(app, BODY, 'sha256=xyz', 'text/plain')).statusCode).toBe(401);
+    const signed = await signedPost(app, BODY, signatureOf(BODY, APP_SECRET), 'text/plain');
+    expect(signed.statusCode).toBe(415);
+    expect(signed.json()).toEqual({ error: 'the body must be JSON (Content-Type: application/json)' });
     await app.close();
   });
 

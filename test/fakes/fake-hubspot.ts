@@ -14,7 +14,7 @@ export interface FakeHubspotOptions {
   token: string;
   contacts: FakeObject[];
   deals: FakeObject[];
-  owners: Array<{ id: string; email: string }>;
+  owners: Array<{ id: string; email: string; archived?: boolean }>;
   pipelines: Array<{ id: string; label: string; stages: Array<{ id: string; label: string; metadata: { isClosed: string } }> }>;
   /** deal id → contact ids */
   associations: Record<string, string[]>;
@@ -85,11 +85,13 @@ export async function startFakeHubspot(options: FakeHubspotOptions): Promise<Fak
     return { total: pool.length, results: results.map((object) => ({ ...object, archived: false })), ...(next ? { paging: next } : {}) };
   });
 
-  app.get<{ Querystring: { limit?: string; after?: string } }>('/crm/v3/owners', async (request) => {
+  app.get<{ Querystring: { limit?: string; after?: string; archived?: string } }>('/crm/v3/owners', async (request) => {
     const limit = Number(request.query.limit ?? 100);
     const offset = Number(request.query.after ?? 0);
-    const results = options.owners.slice(offset, offset + limit).map((owner) => ({ ...owner, type: 'PERSON', firstName: owner.email.split('@')[0], archived: false }));
-    return { results, ...(offset + limit < options.owners.length ? { paging: { next: { after: String(offset + limit) } } } : {}) };
+    const archived = request.query.archived === 'true';
+    const owners = options.owners.filter((owner) => Boolean(owner.archived) === archived);
+    const results = owners.slice(offset, offset + limit).map((owner) => ({ ...owner, type: 'PERSON', firstName: owner.email.split('@')[0], archived }));
+    return { results, ...(offset + limit < owners.length ? { paging: { next: { after: String(offset + limit) } } } : {}) };
   });
 
   app.get('/crm/v3/pipelines/deals', async () => ({ results: options.pipelines }));

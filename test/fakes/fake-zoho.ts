@@ -16,6 +16,8 @@ export interface FakeZohoOptions {
   tokenLifetime?: number;
   /** Record requests (1-based) answered 429 with Retry-After: 1. */
   rateLimitedRequests?: number[];
+  /** Called after each record request is answered, to change data between pages. */
+  afterEachRequest?: (requestNumber: number) => void;
 }
 
 export interface FakeZoho {
@@ -64,6 +66,7 @@ export async function startFakeZoho(options: FakeZohoOptions): Promise<FakeZoho>
       .filter((record) => since === undefined || Date.parse(record.Modified_Time) > Date.parse(since))
       .sort((a, b) => Date.parse(a.Modified_Time) - Date.parse(b.Modified_Time) || a.id.localeCompare(b.id));
     const data = all.slice((page - 1) * perPage, page * perPage);
+    options.afterEachRequest?.(requests.length);
     if (!data.length) return reply.code(204).send();
     return { data, info: { per_page: perPage, count: data.length, page, more_records: page * perPage < all.length } };
   });

@@ -14,10 +14,12 @@ export const VERIFY_TOKEN = 'test-verify-token';
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'whatsapp');
 
 /** The real app over a fresh data directory, configured as a deployment would be. */
-export async function webhookApp(overrides: { maxBodyBytes?: number } = {}): Promise<{ app: FastifyInstance; paths: DataPaths }> {
+export async function webhookApp(
+  overrides: { maxBodyBytes?: number; verifyToken?: string } = {},
+): Promise<{ app: FastifyInstance; paths: DataPaths }> {
   const paths = dataPaths(tempDir());
   const config = loadConfig({
-    env: { WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN },
+    env: { WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: 'verifyToken' in overrides ? overrides.verifyToken : VERIFY_TOKEN },
     overrides: overrides.maxBodyBytes ? { whatsapp: { maxBodyBytes: overrides.maxBodyBytes } } : {},
   });
   const app = await buildApp({ config, whatsappLanding: createGroupCommitAppender(join(paths.landing, 'whatsapp'), processLease(paths.leases)) });
@@ -25,11 +27,11 @@ export async function webhookApp(overrides: { maxBodyBytes?: number } = {}): Pro
 }
 
 /** A POST as Meta makes it: JSON, signed over the exact bytes. */
-export function signedPost(app: FastifyInstance, body: string | Buffer, signature = signatureOf(body, APP_SECRET)) {
+export function signedPost(app: FastifyInstance, body: string | Buffer, signature = signatureOf(body, APP_SECRET), contentType = 'application/json') {
   return app.inject({
     method: 'POST',
     url: '/webhooks/whatsapp',
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+    headers: { 'content-type': contentType, 'x-hub-signature-256': signature },
     payload: body,
   });
 }

@@ -20,7 +20,10 @@ function hubspotData(): Omit<FakeHubspotOptions, 'token'> {
       firstname: `Person${index + 1}`,
       lastname: 'Test',
       phone: PHONES[index % PHONES.length] ?? null,
-      hubspot_owner_id: index % 5 === 0 ? '102' : '101',
+      // Contact 3 has a landline and the mobile they use WhatsApp from.
+      mobilephone: index === 2 ? '+91 98111 12222' : null,
+      // 102 is not on the roster, 103 left (an archived owner), 999 is an id HubSpot no longer knows.
+      hubspot_owner_id: index % 5 === 0 ? '102' : index % 7 === 0 ? '103' : index === 248 ? '999' : '101',
       lifecyclestage: 'lead',
       createdate: new Date(BASE).toISOString(),
       lastmodifieddate: new Date(BASE + Math.floor(index / 10) * 60_000).toISOString(),
@@ -45,6 +48,7 @@ function hubspotData(): Omit<FakeHubspotOptions, 'token'> {
     owners: [
       { id: '101', email: 'Priya@VidyaCoaching.in' },
       { id: '102', email: 'someone@elsewhere.com' },
+      { id: '103', email: 'rahul@vidyacoaching.in', archived: true },
     ],
     pipelines: [
       {
@@ -63,7 +67,7 @@ function hubspotData(): Omit<FakeHubspotOptions, 'token'> {
 async function prepared(): Promise<DataPaths> {
   const paths = dataPaths(tempDir());
   const roster = join(paths.root, 'roster.csv');
-  writeFileSync(roster, 'agent_id,name,email,role,team,supervisor_id,capacity,active\na_priya,Priya Nair,priya@vidyacoaching.in,senior,sales,,30,true\n');
+  writeFileSync(roster, 'agent_id,name,email,role,team,supervisor_id,capacity,active\na_priya,Priya Nair,priya@vidyacoaching.in,senior,sales,,30,true\na_rahul,Rahul Verma,rahul@vidyacoaching.in,sales,sales,a_priya,30,false\n');
   expect((await runCli(['--data', paths.root, 'ingest', 'roster', roster])).code).toBe(0);
   expect((await runCli(['--data', paths.root, 'ingest', 'whatsapp', join(FIXTURES, 'every-message-type.ndjson')])).code).toBe(0);
   return paths;
@@ -84,16 +88,58 @@ describe('`replywatch ingest crm hubspot`', () => {
     expect(result.stdout).toMatch(/^hubspot:contacts: 250 records in \d+ pages$/m);
     expect(result.stdout).toMatch(/^hubspot:deals: 30 records in 1 page$/m);
     expect(result.stdout).toContain('owners not on the roster (add their email to roster.csv): someone@elsewhere.com');
+    expect(result.stdout).toContain('owners with no email to match the roster by (their records stay unowned): HubSpot owner 999 (unknown id)');
+    expect(await queryFile(paths.raw, "select phone from raw_crm_contacts where crm_contact_id = '3'")).toEqual([{ phone: '+91 98111 12222' }]);
+    const owned = await queryFile(paths.raw, "select crm_contact_id, owner_agent_id from raw_crm_contacts where crm_contact_id in ('8', '249') order by 1");
+    expect(owned).toEqual([
+      { crm_contact_id: '249', owner_agent_id: null },
+      { crm_contact_id: '8', owner_agent_id: 'a_rahul' },
+    ]);
     // Two of the CRM phones are contacts who wrote on WhatsApp (+91 98111 12222, 098222-23333).
-    expect(result.stdout).toMatch(/^CRM contacts with a phone: 188; matched to a WhatsApp contact: 126 \(67%\)$/m);
+    expect(result.stdout).toMatch(/^CRM contacts with a phone: 188; matched to a WhatsApp contact: 127 \(68%\)$/m);
     expect(await queryFile(paths.raw, 'select count(*) as n, count(distinct crm_contact_id) as ids from raw_crm_contacts')).toEqual([{ n: 250, ids: 250 }]);
     const [deal] = await queryFile(paths.raw, "select crm_contact_id, stage, amount_inr, owner_agent_id, closed_at is not null as closed from raw_crm_deals where deal_id = '5003'");
     expect(deal).toEqual({ crm_contact_id: '4', stage: 'Closed won', amount_inr: 28000, owner_agent_id: 'a_priya', closed: true });
     const [unmatched] = await queryFile(paths.raw, "select owner_agent_id from raw_crm_contacts where crm_contact_id = '1'");
     expect(unmatched).toEqual({ owner_agent_id: null });
-    // Keyset paging: offsets stay small, and each page after the first starts at the last modified time seen.
-    expect(Math.max(...fake.searches.map((search) => Number(search.after ?? 0)))).toBeLessThanOrEqual(100);
+    // Keyset paging: never an `after` offset (HubSpot caps those at 10,000 results).
+    expect(fake.searches.every((search) => search.after === null)).toBe(true);
     expect(fake.searches.filter((search) => search.object === 'contacts').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('reads a tie of more than a page by id, and loses no record edited during the pull', async () => {
+    const paths = await prepared();
+    const data = hubspotData();
+    // 150 contacts imported in the same millisecond: more than one page shares one modified time.
+    const tied = new Date(BASE).toISOString();
+    const contacts: FakeObject[] = data.contacts.slice(0, 150).map((contact) => ({ ...contact, properties: { ...contact.properties, lastmodifieddate: tied } }));
+    const edit = (id: string, firstname: string, at: number) => {
+      const contact = contacts.find((candidate) => candidate.id === id)!;
+      contact.properties = { ...contact.properties, firstname, lastmodifieddate: new Date(at).toISOString() };
+    };
+    fake = await startFakeHubspot({
+      token: TOKEN,
+      ...data,
+      contacts,
+      // After the first page, someone edits a contact the pull has not read yet and one it has.
+      afterEachSearch: (searchNumber) => {
+        if (searchNumber !== 1) return;
+        edit('10', 'Edited-unread', BASE + 5_000);
+        edit('150', 'Edited-read', BASE + 6_000);
+      },
+    });
+    const result = await pull(paths, fake);
+    expect(result.code, result.stderr).toBe(0);
+    expect(await queryFile(paths.raw, 'select count(distinct crm_contact_id) as ids from raw_crm_contacts')).toEqual([{ ids: 150 }]);
+    const latest = await queryFile(
+      paths.raw,
+      "select crm_contact_id, arg_max(name, updated_at) as name from raw_crm_contacts where crm_contact_id in ('10', '150') group by all order by crm_contact_id",
+    );
+    expect(latest).toEqual([
+      { crm_contact_id: '10', name: 'Edited-unread Test' },
+      { crm_contact_id: '150', name: 'Edited-read Test' },
+    ]);
+    expect(fake.searches.some((search) => search.operator === 'EQ')).toBe(true);
   });
 
   it('resumes after an outage mid-pull, without a gap or a duplicate', async () => {
@@ -140,6 +186,27 @@ describe('`replywatch ingest crm hubspot`', () => {
     expect(first.stdout).toMatch(/^hubspot:contacts: 100 records in 1 page \(stopped at --max-pages; the next pull continues\)$/m);
     const second = await pull(paths, fake);
     expect(second.code).toBe(0);
+    expect(await queryFile(paths.raw, 'select count(distinct crm_contact_id) as ids from raw_crm_contacts')).toEqual([{ ids: 250 }]);
+  });
+
+  it('backfills with --since without moving the stored cursor', async () => {
+    const paths = await prepared();
+    fake = await startFakeHubspot({ token: TOKEN, ...hubspotData() });
+    expect((await pull(paths, fake, '--max-pages', '1')).code).toBe(0);
+    const cursorFile = join(paths.root, 'state', 'crm-cursors.json');
+    const before = readFileSync(cursorFile, 'utf8');
+    const backfill = await pull(paths, fake, '--since', new Date(BASE + 20 * 60_000).toISOString());
+    expect(backfill.code, backfill.stderr).toBe(0);
+    expect(backfill.stdout).toMatch(/^hubspot:contacts: 50 records in 1 page$/m);
+    expect(readFileSync(cursorFile, 'utf8')).toBe(before);
+  });
+
+  it('runs two pulls started together one after the other', async () => {
+    const paths = await prepared();
+    fake = await startFakeHubspot({ token: TOKEN, ...hubspotData() });
+    const [first, second] = await Promise.all([pull(paths, fake), pull(paths, fake)]);
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(`${first.stderr}${second.stderr}`).toMatch(/waiting for a pull from hubspot \(pid \d+/);
     expect(await queryFile(paths.raw, 'select count(distinct crm_contact_id) as ids from raw_crm_contacts')).toEqual([{ ids: 250 }]);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataPaths } from '../../lib/data-paths.ts';
@@ -48,8 +49,8 @@ describe('`replywatch ingest crm zoho`', () => {
   let fake: FakeZoho | undefined;
   afterEach(async () => fake?.close());
 
-  const pull = (data: string, zoho: FakeZoho, credentials = CREDENTIALS) =>
-    runCli(['--data', data, 'ingest', 'crm', 'zoho'], {
+  const pull = (data: string, zoho: FakeZoho, credentials = CREDENTIALS, ...args: string[]) =>
+    runCli(['--data', data, 'ingest', 'crm', 'zoho', ...args], {
       ZOHO_CLIENT_ID: credentials.clientId,
       ZOHO_CLIENT_SECRET: credentials.clientSecret,
       ZOHO_REFRESH_TOKEN: credentials.refreshToken,
@@ -97,5 +98,41 @@ describe('`replywatch ingest crm zoho`', () => {
     const leadsSince = fake.requests.slice(before).find((request) => request.module === 'Leads')?.since;
     expect(Date.parse(leadsSince ?? '')).toBeGreaterThan(Date.parse('2026-10-01T10:07:00+05:30'));
     expect(await queryFile(join(data, 'raw.duckdb'), 'select count(*) as n from raw_crm_contacts')).toEqual([{ n: 470 }]);
+  });
+
+  it('loses no lead when one is edited while a tie is read page by page', async () => {
+    const data = tempDir();
+    const all = modules();
+    fake = await startFakeZoho({
+      ...CREDENTIALS,
+      modules: all,
+      // The first request ends inside the tie of 250 leads, the second reads it from its first page;
+      // then a lead already read is edited, and every later page of the tie shifts by one.
+      afterEachRequest: (requestNumber) => {
+        if (requestNumber !== 2) return;
+        const lead = all.Leads!.find((record) => record.id === '4000000000005')!;
+        Object.assign(lead, { First_Name: 'Edited', Modified_Time: '2026-10-01T05:00:00+00:00' });
+      },
+    });
+    const result = await pull(data, fake);
+    expect(result.code, result.stderr).toBe(0);
+    const raw = dataPaths(data).raw;
+    expect(await queryFile(raw, "select count(distinct crm_contact_id) as ids from raw_crm_contacts where lifecycle_stage = 'Contacted'")).toEqual([{ ids: 450 }]);
+    expect(await queryFile(raw, "select arg_max(name, updated_at) as name from raw_crm_contacts where crm_contact_id = '4000000000005'")).toEqual([{ name: 'Edited Test' }]);
+    const cursors = JSON.parse(readFileSync(join(data, 'state', 'crm-cursors.json'), 'utf8'));
+    expect(cursors['zoho:leads']).toMatchObject({ watermark: '2026-10-01T04:59:59+00:00', position: null });
+  });
+
+  it('backfills with --since without moving the stored cursor', async () => {
+    const data = tempDir();
+    fake = await startFakeZoho({ ...CREDENTIALS, modules: modules() });
+    expect((await pull(data, fake)).code).toBe(0);
+    const cursorFile = join(data, 'state', 'crm-cursors.json');
+    const before = readFileSync(cursorFile, 'utf8');
+    const backfill = await pull(data, fake, CREDENTIALS, '--since', '2026-10-01T10:07:00+05:30');
+    expect(backfill.code, backfill.stderr).toBe(0);
+    // Leads 420–449 were modified from 10:07:00 on; the since second itself is included.
+    expect(backfill.stdout).toMatch(/^zoho:leads: 30 records in 1 page$/m);
+    expect(readFileSync(cursorFile, 'utf8')).toBe(before);
   });
 });

@@ -19,6 +19,10 @@ const CASES: Array<[string | null, string | null]> = [
   ['(+91) 981-111-2222', '919811112222'],
   ['+44 20 7946 0958', '442079460958'],
   ['+1 (415) 555-0100', '14155550100'],
+  // International numbers of ten digits or fewer must not be taken for local ones.
+  ['+65 9123 4567', '6591234567'],
+  ['0065 9123 4567', '6591234567'],
+  [' +971 50 123 4567', '971501234567'],
   ['', null],
   ['n/a', null],
   [null, null],

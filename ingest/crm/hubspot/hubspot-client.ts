@@ -80,7 +80,8 @@ export function createHubspotClient(options: { baseUrl: string; token: string; o
         properties,
       );
     },
-    owners: () => listAll<HubspotOwner>('/crm/v3/owners?archived=false'),
+    /** Active and archived owners: records keep the owner who left, whose email may still be on the roster. */
+    owners: async () => [...(await listAll<HubspotOwner>('/crm/v3/owners?archived=false')), ...(await listAll<HubspotOwner>('/crm/v3/owners?archived=true'))],
     dealPipelines: async () => (await request<{ results: HubspotPipeline[] }>('/crm/v3/pipelines/deals')).results,
     /** deal id → the contact ids it is associated with. */
     async dealContacts(dealIds: string[]): Promise<Map<string, string[]>> {

@@ -13,14 +13,23 @@ export function hubspotInstant(value: string | null | undefined): string | null 
   return value;
 }
 
-export function contactRecord(contact: HubspotObject, ownerEmails: Map<string, string>, owners: OwnerMatcher): CrmContactRecord {
+/** Owner ids come from the owners API (active and archived); an id it lacks, or one without an email, is reported. */
+function ownerAgent(ownerId: string | null | undefined, ownerEmails: Map<string, string | null>, owners: OwnerMatcher): string | null {
+  if (!ownerId) return null;
+  if (!ownerEmails.has(ownerId)) return owners.noEmail(`HubSpot owner ${ownerId} (unknown id)`);
+  const email = ownerEmails.get(ownerId);
+  return email ? owners.agentFor(email) : owners.noEmail(`HubSpot owner ${ownerId}`);
+}
+
+export function contactRecord(contact: HubspotObject, ownerEmails: Map<string, string | null>, owners: OwnerMatcher): CrmContactRecord {
   const p = contact.properties;
   const name = [p.firstname, p.lastname].filter(Boolean).join(' ') || null;
   return {
     crm_contact_id: contact.id,
-    phone: p.phone || p.mobilephone || null,
+    // WhatsApp numbers are mobiles: prefer the mobile field when a contact has both.
+    phone: p.mobilephone || p.phone || null,
     name,
-    owner_agent_id: owners.agentFor(ownerEmails.get(p.hubspot_owner_id ?? '')),
+    owner_agent_id: ownerAgent(p.hubspot_owner_id, ownerEmails, owners),
     lifecycle_stage: p.lifecyclestage ?? null,
     created_at: hubspotInstant(p.createdate ?? contact.createdAt)!,
     updated_at: hubspotInstant(p.lastmodifieddate ?? contact.updatedAt)!,
@@ -29,7 +38,7 @@ export function contactRecord(contact: HubspotObject, ownerEmails: Map<string, s
 
 export function dealRecord(
   deal: HubspotObject,
-  context: { ownerEmails: Map<string, string>; owners: OwnerMatcher; stages: Map<string, { label: string; isClosed: boolean }>; contacts: string[] },
+  context: { ownerEmails: Map<string, string | null>; owners: OwnerMatcher; stages: Map<string, { label: string; isClosed: boolean }>; contacts: string[] },
 ): CrmDealRecord {
   const p = deal.properties;
   const stage = context.stages.get(p.dealstage ?? '');
@@ -40,7 +49,7 @@ export function dealRecord(
     // HubSpot amounts are in the deal's currency; a business selling in India keeps it in rupees.
     amount_inr: p.amount ? Number(p.amount) : null,
     stage: stage?.label ?? p.dealstage ?? null,
-    owner_agent_id: context.owners.agentFor(context.ownerEmails.get(p.hubspot_owner_id ?? '')),
+    owner_agent_id: ownerAgent(p.hubspot_owner_id, context.ownerEmails, context.owners),
     created_at: hubspotInstant(p.createdate ?? deal.createdAt)!,
     updated_at: hubspotInstant(p.hs_lastmodifieddate ?? deal.updatedAt)!,
     closed_at: stage?.isClosed ? hubspotInstant(p.closedate) : null,

@@ -39,7 +39,7 @@ export async function pullHubspot(
     token: config.hubspot.token,
     onRetry: (reason, waitMs) => options.log(`HubSpot: ${reason}; retrying in ${(waitMs / 1000).toFixed(1)}s`),
   });
-  const ownerEmails = new Map((await client.owners()).map((owner) => [owner.id, owner.email ?? '']));
+  const ownerEmails = new Map((await client.owners()).map((owner) => [owner.id, owner.email || null]));
   const stages = stageIndex(await client.dealPipelines());
   const specs: ObjectSpec[] = [
     {
@@ -67,7 +67,7 @@ export async function pullHubspot(
   ];
   const objects: ObjectPull[] = [];
   for (const spec of specs) objects.push(await pullObject(client, spec, context, options));
-  return { objects, unmatchedOwners: context.owners.unmatched() };
+  return { objects, unmatchedOwners: context.owners.unmatched(), ownersWithoutEmail: context.owners.withoutEmail() };
 }
 
 /**

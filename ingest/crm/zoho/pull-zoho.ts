@@ -43,14 +43,16 @@ export async function pullZoho(
   ];
   const objects: ObjectPull[] = [];
   for (const spec of specs) objects.push(await pullModule(client, spec, context, options));
-  return { objects, unmatchedOwners: context.owners.unmatched() };
+  return { objects, unmatchedOwners: context.owners.unmatched(), ownersWithoutEmail: context.owners.withoutEmail() };
 }
 
 /**
  * Keyset paging on Modified_Time with If-Modified-Since. Whether Zoho's "since" includes the
- * second itself is not documented, so the next request asks from one second before the last record
- * seen (a few records come twice and dedupe); while a whole page shares that second, the page
- * number moves instead.
+ * second itself is not documented, so each request asks from one second before the last record
+ * seen (a few records come twice and dedupe). Only when a whole page shares that second do page
+ * numbers come in, and only within the run: an edit during the pull moves a record out of the
+ * tie and shifts the pages after it, so a tie is read again from page 1 until a pass finds
+ * nothing new. The stored cursor is the watermark alone; pulls with --since leave it alone.
  */
 async function pullModule(
   client: ZohoClient,
@@ -58,35 +60,57 @@ async function pullModule(
   context: { landing: CrmLanding; cursors: CursorStore },
   options: PullOptions,
 ): Promise<ObjectPull> {
-  const stored = context.cursors.get(spec.key);
-  let cursor = options.since
-    ? { watermark: zohoTime(options.since.getTime()), page: 1 }
-    : { watermark: stored?.watermark ?? '1970-01-01T00:00:00+00:00', page: Number(stored?.position ?? 1) };
+  let watermark = options.since ? zohoTime(options.since.getTime() - 1000) : (context.cursors.get(spec.key)?.watermark ?? EPOCH);
   const summary: ObjectPull = { key: spec.key, pages: 0, landed: 0, quarantined: [], complete: true };
   // Re-fetched records land again (and dedupe in raw); count each record version once.
   const seen = new Set<string>();
-  for (;;) {
-    if (options.maxPages !== undefined && summary.pages >= options.maxPages) {
-      summary.complete = false;
-      break;
-    }
-    const page = await client.records(spec.module, cursor.watermark, cursor.page, spec.fields);
-    if (!page.data.length) break;
-    const landed = await context.landing.landPage(spec.kind, page.data.map(spec.toRecord));
+  const land = async (records: ZohoRecord[]): Promise<number> => {
+    const landed = await context.landing.landPage(spec.kind, records.map(spec.toRecord));
     summary.pages += 1;
-    for (const record of page.data) seen.add(`${record.id}@${record.Modified_Time}`);
-    summary.landed = seen.size - summary.quarantined.length - landed.quarantined.length;
     summary.quarantined.push(...landed.quarantined);
-    const lastSecond = zohoTime(Date.parse(page.data[page.data.length - 1]!.Modified_Time) - 1000);
-    const next = !page.more || Date.parse(lastSecond) > Date.parse(cursor.watermark)
-      ? { watermark: lastSecond, page: 1 }
-      : { watermark: cursor.watermark, page: cursor.page + 1 };
-    context.cursors.set(spec.key, { watermark: next.watermark, position: String(next.page) });
-    cursor = next;
-    if (!page.more) break;
+    const before = seen.size;
+    for (const record of records) seen.add(`${record.id}@${record.Modified_Time}`);
+    summary.landed = seen.size - summary.quarantined.length;
+    return seen.size - before;
+  };
+  const outOfPages = () => options.maxPages !== undefined && summary.pages >= options.maxPages;
+
+  for (let tiePasses = 0; ; ) {
+    // One pass from the watermark: page 1, and further pages only while a page stays in one second.
+    let page = 1;
+    let fresh = 0;
+    let next: { watermark: string; more: boolean } | undefined;
+    for (;;) {
+      if (outOfPages()) {
+        summary.complete = false;
+        return summary;
+      }
+      const result = await client.records(spec.module, watermark, page, spec.fields);
+      if (!result.data.length) break;
+      fresh += await land(result.data);
+      const lastSecond = zohoTime(Date.parse(result.data[result.data.length - 1]!.Modified_Time) - 1000);
+      if (!result.more || Date.parse(lastSecond) > Date.parse(watermark)) {
+        next = { watermark: lastSecond, more: result.more };
+        break;
+      }
+      page += 1;
+    }
+    if (page > 1 && fresh > 0 && tiePasses < MAX_TIE_PASSES) {
+      tiePasses += 1;
+      continue;
+    }
+    if (!next) break;
+    tiePasses = 0;
+    watermark = next.watermark;
+    if (!options.since) context.cursors.set(spec.key, { watermark, position: null });
+    if (!next.more) break;
   }
   return summary;
 }
+
+const EPOCH = '1970-01-01T00:00:00+00:00';
+/** A tie read by page numbers is read again until a pass finds nothing new, this many times at most. */
+const MAX_TIE_PASSES = 3;
 
 /** The If-Modified-Since form Zoho documents: ISO 8601 to the second with an offset. */
 function zohoTime(ms: number): string {

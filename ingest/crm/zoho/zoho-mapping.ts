@@ -12,6 +12,12 @@ interface Lookup {
   email?: string;
 }
 
+function ownerAgent(record: ZohoRecord, owners: OwnerMatcher): string | null {
+  const owner = record.Owner as Lookup | null | undefined;
+  if (!owner) return null;
+  return text(owner.email) ? owners.agentFor(owner.email) : owners.noEmail(`Zoho user ${owner.name ?? owner.id}`);
+}
+
 const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value : null);
 
 /** A lead or a contact: both are people who may write on WhatsApp. */
@@ -21,7 +27,7 @@ export function personRecord(record: ZohoRecord, module: 'Leads' | 'Contacts', o
     crm_contact_id: record.id,
     phone: text(record.Mobile) ?? text(record.Phone),
     name,
-    owner_agent_id: owners.agentFor((record.Owner as Lookup | undefined)?.email),
+    owner_agent_id: ownerAgent(record, owners),
     lifecycle_stage: module === 'Leads' ? (text(record.Lead_Status) ?? 'lead') : 'contact',
     created_at: String(record.Created_Time),
     updated_at: record.Modified_Time,
@@ -37,7 +43,7 @@ export function dealRecord(record: ZohoRecord, owners: OwnerMatcher): CrmDealRec
     name: text(record.Deal_Name),
     amount_inr: typeof record.Amount === 'number' ? record.Amount : record.Amount ? Number(record.Amount) : null,
     stage,
-    owner_agent_id: owners.agentFor((record.Owner as Lookup | undefined)?.email),
+    owner_agent_id: ownerAgent(record, owners),
     created_at: String(record.Created_Time),
     updated_at: record.Modified_Time,
     // Zoho's closing date is a date; a closed deal closed during that day in India.
