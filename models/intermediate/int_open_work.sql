@@ -149,7 +149,9 @@ actions as (
       when closed_at is not null then 'record_disposition'
       else 'close_dormant'
     end as action,
-    {{ seconds_between('due_at', as_of()) }} as seconds_past_due
+    {{ seconds_between('due_at', as_of()) }} as seconds_past_due,
+    -- Lateness is measured in the obligation's own length: 15 minutes for a reply, 3 days for a re-engagement window.
+    greatest(coalesce({{ seconds_between('waiting_since', 'due_at') }}, target_seconds), 60) as obligation_seconds
   from classified
 ),
 
@@ -160,18 +162,20 @@ scored as (
       + case
           when seconds_past_due > 0 then least(
             (select weight from weights where factor = 'overdue_cap'),
-            (select weight from weights where factor = 'per_target_overdue') * floor(seconds_past_due / greatest(target_seconds, 60))
+            (select weight from weights where factor = 'per_target_overdue') * (1 + floor(seconds_past_due / obligation_seconds))
           )
-          when seconds_past_due > -target_seconds then (select weight from weights where factor = 'due_soon')
+          when seconds_past_due > -obligation_seconds then (select weight from weights where factor = 'due_soon')
           else 0
         end
       + least(
           (select weight from weights where factor = 'deal_cap'),
           (select weight from weights where factor = 'per_lakh_at_stake') * coalesce(deal_value_inr, 0) / 100000
         )
+      + case when obligation_kind in ('first_response', 'next_response') then (select weight from weights where factor = 'reply_owed') else 0 end
       + case when is_repeat_unanswered then (select weight from weights where factor = 'repeat_unanswered') else 0 end
       + case when is_returning then (select weight from weights where factor = 'returning') else 0 end
-      + case when is_escalation_pending then (select weight from weights where factor = 'escalation_pending') else 0 end
+      + case when is_escalation_pending and obligation_kind in ('first_response', 'next_response')
+          then (select weight from weights where factor = 'escalation_pending') else 0 end
       as priority_score
   from actions
 )

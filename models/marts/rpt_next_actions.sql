@@ -88,7 +88,7 @@ final as (
     contact_wa_id,
     contact_name,
     triage_category,
-    priority_rank,
+    cast(row_number() over (order by round(priority_score) desc, due_at nulls last, inquiry_id) as integer) as priority_rank,
     cast(round(priority_score) as integer) as priority_score,
     action,
     assignee_agent_id,
@@ -127,4 +127,4 @@ final as (
 )
 
 select * from final
-order by priority_score desc, due_at
+order by priority_rank
