@@ -1,5 +1,4 @@
 import { cpSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { dataPaths } from '../../lib/data-paths.ts';
 import { queryFile } from '../helpers/read-db.ts';
