@@ -41,7 +41,7 @@ handoffs as (
 ),
 
 inversions as (
-  select distinct skipped_inquiry_id as inquiry_id from {{ ref('int_priority_inversions') }}
+  select distinct inquiry_id from {{ ref('int_skipped_obligations') }}
 ),
 
 obligations as (
@@ -65,8 +65,13 @@ first_owner_replied as (
 ),
 
 owner_at_due as (
-  select targets.inquiry_id, owner_intervals.owner_agent_id
+  -- Who owned it when it fell due; never assigned, the CRM contact owner owned it all along.
+  select
+    targets.inquiry_id,
+    case when ownership.owner_source = 'crm_contact_owner' then ownership.owner_agent_id else owner_intervals.owner_agent_id end
+      as owner_agent_id
   from targets
+  left join ownership using (inquiry_id)
   asof left join owner_intervals
     on owner_intervals.inquiry_id = targets.inquiry_id
     and targets.due_at >= owner_intervals.owned_from

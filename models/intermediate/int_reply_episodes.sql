@@ -37,10 +37,12 @@ episodes as (
   group by inquiry_id, replies_before
 ),
 
-replies as (
-  select inquiry_id, replies_before + 1 as reply_number, sent_at, agent_id, message_id
+replies_while_open as (
+  -- Only a reply sent while the inquiry was open ends an episode.
+  select numbered.inquiry_id, numbered.replies_before + 1 as reply_number, numbered.sent_at, numbered.agent_id, numbered.message_id
   from numbered
-  where is_human_reply
+  left join closures using (inquiry_id)
+  where numbered.is_human_reply and (closures.closed_at is null or numbered.sent_at <= closures.closed_at)
 ),
 
 final as (
@@ -60,12 +62,10 @@ final as (
     replies.agent_id as fulfilled_by_agent_id,
     replies.message_id as fulfilled_by_message_id
   from episodes
-  left join closures using (inquiry_id)
-  -- The reply that ends episode n is human reply number n + 1, if it came while the inquiry was open.
-  left join replies
+  -- The reply that ends episode n is human reply number n + 1.
+  left join replies_while_open as replies
     on replies.inquiry_id = episodes.inquiry_id
     and replies.reply_number = episodes.episode_number + 1
-    and (closures.closed_at is null or replies.sent_at <= closures.closed_at)
 )
 
 select * from final

@@ -1,15 +1,15 @@
 -- One row per human reply given while an older, higher-priority obligation of the same team was
 -- waiting - and that obligation then breached: who answered what, and what they skipped (the most
--- urgent one, and how many). The seed article's priority failure ("answered a broadcast reply
--- while a ₹5 lakh returning prospect waited").
+-- urgent one, and how many higher-priority ones were waiting). The seed article's priority failure
+-- ("answered a broadcast reply while a ₹5 lakh returning prospect waited").
 
-with pairs as (
+with inversions as (
   select * from {{ ref('int_priority_inversions') }}
 ),
 
 final as (
   select
-    answered_obligation_id as inversion_id,
+    inversion_id,
     responded_at,
     responder_agent_id,
     team,
@@ -23,12 +23,8 @@ final as (
     skipped_waiting_seconds,
     was_skipped_already_overdue,
     skipped_deal_value_inr,
-    count(*) over (partition by answered_obligation_id) as skipped_count
-  from pairs
-  qualify row_number() over (
-    partition by answered_obligation_id
-    order by skipped_category_rank, skipped_started_at, skipped_obligation_id
-  ) = 1
+    higher_priority_waiting_count
+  from inversions
 )
 
 select * from final
