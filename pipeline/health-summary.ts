@@ -19,14 +19,10 @@ interface WeekRow {
   after_hours_met_rate: number | null;
   business_hours_met_rate: number | null;
   breached_value_inr: number;
+  target_seconds: number | null;
 }
 
-const TARGETS: Record<string, string> = {
-  high_intent_return: '15 min',
-  fresh_high_intent: '30 min',
-  information_request: '2 h',
-  passive_engagement: 'same business day',
-};
+const CATEGORIES = ['high_intent_return', 'fresh_high_intent', 'information_request', 'passive_engagement'];
 
 /**
  * The owner's weekly headline, read from agg_response_health_weekly (never recomputed here): the
@@ -38,9 +34,10 @@ export async function healthSummary(paths: DataPaths): Promise<string> {
     const rows = (
       await database.connection.runAndReadAll(`
         with weeks as (select distinct week_start from agg_response_health_weekly order by week_start desc limit 3 offset 1)
-        select * exclude (week_start), strftime(week_start, '%Y-%m-%d') as week_start
-        from agg_response_health_weekly
-        where agent_id = 'all' and week_start in (select week_start from weeks)
+        select health.* exclude (week_start), strftime(health.week_start, '%Y-%m-%d') as week_start, sla_targets.target_seconds
+        from agg_response_health_weekly as health
+        left join sla_targets using (triage_category)
+        where health.agent_id = 'all' and health.week_start in (select week_start from weeks)
         order by week_start desc`)
     ).getRowObjectsJson() as unknown as WeekRow[];
     const weeks = [...new Set(rows.map((row) => row.week_start))];
@@ -52,11 +49,12 @@ export async function healthSummary(paths: DataPaths): Promise<string> {
     const lines = [
       `week of ${last}: ${total.inquiry_count} inquiries, ${percent(total.met_rate)} answered within target${previous ? ` (week before: ${percent(previous.met_rate)})` : ''}`,
     ];
-    for (const category of Object.keys(TARGETS)) {
+    for (const category of CATEGORIES) {
       const row = pick(last, category);
       if (!row) continue;
       const median = row.median_first_response_seconds === null ? 'none answered' : `waited a median ${duration(Number(row.median_first_response_seconds))}`;
-      lines.push(`  ${category.replaceAll('_', ' ').padEnd(20)} ${percent(row.met_rate).padStart(4)} within target; ${median}; target ${TARGETS[category]}`);
+      const target = row.target_seconds === null ? 'same business day' : duration(Number(row.target_seconds));
+      lines.push(`  ${category.replaceAll('_', ' ').padEnd(20)} ${percent(row.met_rate).padStart(4)} within target; ${median}; target ${target}`);
     }
     lines.push(
       `  5-minute replies to high intent: ${percent(total.five_minute_hit_rate)}; follow-up within 24 h: ${percent(total.follow_up_24h_rate)}; re-engagement on day 4-7: ${percent(total.re_engagement_in_window_rate)}`,
@@ -70,6 +68,27 @@ export async function healthSummary(paths: DataPaths): Promise<string> {
   }
 }
 
+/** The top of the team's queue (rpt_next_actions), one line each: what to do, for whom, and why. */
+export async function queueSummary(paths: DataPaths, limit = 5): Promise<string> {
+  const database = await openDatabase(paths.warehouse, { readOnly: true });
+  try {
+    const reader = await database.connection.runAndReadAll(
+      `select priority_rank, coalesce(assignee_agent_id, 'unassigned') as assignee, coalesce(contact_name, contact_wa_id, contact_id) as contact, reason,
+         (select count(*) from rpt_next_actions) as total
+       from rpt_next_actions order by priority_rank limit $limit`,
+      { limit },
+    );
+    const rows = reader.getRowObjectsJson() as Array<{ priority_rank: number; assignee: string; contact: string; reason: string; total: string }>;
+    if (!rows.length) return 'next actions: nothing waiting';
+    return [
+      `next actions (${rows[0]!.total} in the queue, top ${rows.length}):`,
+      ...rows.map((row) => `  ${row.priority_rank}. ${row.contact} → ${row.assignee}: ${row.reason}`),
+    ].join('\n');
+  } finally {
+    database.close();
+  }
+}
+
 function percent(rate: number | null): string {
   return rate === null || rate === undefined ? '–' : `${Math.round(Number(rate) * 100)}%`;
 }
@@ -77,6 +96,6 @@ function percent(rate: number | null): string {
 function duration(seconds: number): string {
   if (seconds < 60) return `${seconds}s`;
   if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 172800) return `${(seconds / 3600).toFixed(1)} h`;
+  if (seconds < 172800) return `${Number((seconds / 3600).toFixed(1))} h`;
   return `${(seconds / 86400).toFixed(1)} days`;
 }

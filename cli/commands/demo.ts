@@ -9,7 +9,7 @@ import type { DataPaths } from '../../lib/data-paths.ts';
 import { BUSINESS } from '../../ingest/demo/coaching-institute.ts';
 import { generateDemo } from '../../ingest/demo/generate-demo.ts';
 import { buildWarehouse } from '../../pipeline/build-warehouse.ts';
-import { healthSummary } from '../../pipeline/health-summary.ts';
+import { healthSummary, queueSummary } from '../../pipeline/health-summary.ts';
 import { pathsFrom } from '../data-dir-option.ts';
 import { demoEnd } from '../demo-end.ts';
 import { ingestFiles } from '../ingest-files.ts';
@@ -83,8 +83,8 @@ async function runDemo(paths: DataPaths): Promise<void> {
   const build = await buildWarehouse(paths, resolveNow());
   reportLoad(build.load);
   process.stdout.write(`\nbuilt ${paths.warehouse} as of ${build.asOf.toISOString()} in ${build.seconds.toFixed(1)}s\n`);
-  process.stdout.write(`${await healthSummary(paths)}\n`);
-  process.stdout.write(`\nquery it: npx replywatch query "select * from fct_inquiries limit 10"\n`);
+  process.stdout.write(`${await healthSummary(paths)}\n\n${await queueSummary(paths)}\n`);
+  process.stdout.write(`\nquery it: npx replywatch query "select * from rpt_next_actions limit 10"\n`);
 }
 
 function hasSources(paths: DataPaths): boolean {
