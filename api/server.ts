@@ -20,7 +20,14 @@ export interface RunningServer {
  */
 export async function startServer(options: { paths: DataPaths; config: Config; insecureDev: boolean }): Promise<RunningServer> {
   const landing = createGroupCommitAppender(join(options.paths.landing, 'whatsapp'), processLease(options.paths.leases));
-  const app = await buildApp({ config: options.config, whatsappLanding: landing, insecureDev: options.insecureDev, logger: true });
+  const app = await buildApp({
+    config: options.config,
+    paths: options.paths,
+    whatsappLanding: landing,
+    insecureDev: options.insecureDev,
+    logger: true,
+    alertTimer: true,
+  });
   const url = await app.listen({ host: options.config.server.host, port: options.config.server.port });
   const scheduler = startBuildScheduler({
     paths: options.paths,

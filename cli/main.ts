@@ -7,6 +7,7 @@ import { registerDoctor } from './commands/doctor.ts';
 import { registerExport } from './commands/export.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerKeys } from './commands/keys.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerServe } from './commands/serve.ts';
 
@@ -21,6 +22,7 @@ registerBuild(program);
 registerQuery(program);
 registerExport(program);
 registerServe(program);
+registerKeys(program);
 registerDemo(program);
 registerDoctor(program);
 

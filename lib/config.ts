@@ -26,6 +26,50 @@ export const Config = Type.Object({
     token: Type.Optional(Type.String({ minLength: 1 })),
     baseUrl: Type.String({ format: 'uri' }),
   }),
+  api: Type.Object({
+    /** Requests per minute one API key may make. */
+    rateLimitPerMinute: Type.Integer({ minimum: 1 }),
+    maxBodyBytes: Type.Integer({ minimum: 1024, maximum: 1024 * 1024 }),
+    /** A warehouse older than this is not ready (GET /readyz). */
+    staleAfterSeconds: Type.Integer({ minimum: 1 }),
+  }),
+  alerts: Type.Object({
+    /** Share of a first-response target after which it is at risk. */
+    atRiskShare: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }),
+    /** How often the clocks are compared with now (alerts fire, resolve, notify). */
+    evaluateEverySeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
+    /** Recurring windows, in the business's time zone, when no notification goes out (alerts still fire). */
+    muteWindows: Type.Array(
+      Type.Object({
+        name: Type.String({ minLength: 1 }),
+        days: Type.Array(Type.Union(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => Type.Literal(day))), { minItems: 1 }),
+        start: Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' }),
+        end: Type.String({ pattern: '^([01]\\d|2[0-4]):[0-5]\\d$' }),
+      }),
+    ),
+  }),
+  notifications: Type.Object({
+    /** Outbound webhook per supervisor id; "*" catches every supervisor without one of their own. */
+    webhookUrls: Type.Record(Type.String({ minLength: 1 }), Type.String({ format: 'uri' })),
+    /** New alerts for one supervisor within this window go out as one notification. */
+    groupWaitSeconds: Type.Integer({ minimum: 0 }),
+    /** An unacknowledged alert is notified again this often. */
+    repeatIntervalSeconds: Type.Integer({ minimum: 60 }),
+    /** Delivery attempts before a notification is given up (logged as failed). */
+    maxAttempts: Type.Integer({ minimum: 1, maximum: 20 }),
+    /** Optional: also send a WhatsApp template message to supervisors through the Cloud API. */
+    whatsapp: Type.Optional(
+      Type.Object({
+        baseUrl: Type.String({ format: 'uri' }),
+        accessToken: Type.String({ minLength: 1 }),
+        phoneNumberId: Type.String({ minLength: 1 }),
+        templateName: Type.String({ minLength: 1 }),
+        languageCode: Type.String({ minLength: 2 }),
+        /** Supervisor id → WhatsApp number (digits with country code). */
+        recipients: Type.Record(Type.String({ minLength: 1 }), Type.String({ pattern: '^\\d{8,15}$' })),
+      }),
+    ),
+  }),
   zoho: Type.Object({
     clientId: Type.Optional(Type.String({ minLength: 1 })),
     clientSecret: Type.Optional(Type.String({ minLength: 1 })),
@@ -40,6 +84,9 @@ const DEFAULTS: Config = {
   whatsapp: { maxBodyBytes: 4 * 1024 * 1024 },
   server: { host: '127.0.0.1', port: 3000, buildEverySeconds: 60 },
   hubspot: { baseUrl: 'https://api.hubapi.com' },
+  api: { rateLimitPerMinute: 600, maxBodyBytes: 64 * 1024, staleAfterSeconds: 3600 },
+  alerts: { atRiskShare: 0.8, evaluateEverySeconds: 5, muteWindows: [] },
+  notifications: { webhookUrls: {}, groupWaitSeconds: 30, repeatIntervalSeconds: 3600, maxAttempts: 6 },
   // India's data centre; other regions use zoho.com, zoho.eu, …
   zoho: { accountsUrl: 'https://accounts.zoho.in', apiUrl: 'https://www.zohoapis.in' },
 };

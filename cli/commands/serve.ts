@@ -15,7 +15,7 @@ interface ServeFlags {
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('run the WhatsApp webhook receiver and build the warehouse on a schedule')
+    .description('run the WhatsApp webhook receiver and the alert API, and build the warehouse on a schedule')
     .option('--port <n>', 'port to listen on (env REPLYWATCH_PORT)', undefined)
     .option('--host <address>', 'address to listen on (env REPLYWATCH_HOST; default 127.0.0.1)')
     .option('--build-every <duration>', 'build the warehouse this often, e.g. 60s, 5m; 0 turns it off', undefined)
@@ -24,7 +24,7 @@ export function registerServe(program: Command): void {
     .action(async (flags: ServeFlags, command: Command) => {
       const config = serveConfig(flags);
       const server = await startServer({ paths: pathsFrom(command), config, insecureDev: flags.insecureDev === true });
-      process.stderr.write(`replywatch: receiving WhatsApp webhooks at ${server.url}/webhooks/whatsapp\n`);
+      process.stderr.write(`replywatch: receiving WhatsApp webhooks at ${server.url}/webhooks/whatsapp; API at ${server.url}/api (openapi: /api/openapi.json)\n`);
     });
 }
 

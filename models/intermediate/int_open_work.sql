@@ -116,7 +116,8 @@ classified as (
     escalations.needs_escalation and coalesce(escalations.is_escalation_handled, false) = false as is_escalation_pending,
     unacknowledged_handoffs.handed_off_at is not null as has_unacknowledged_handoff,
     deal_values.deal_value_inr,
-    {{ seconds_between('last_inbound.last_inbound_at', as_of()) }} > (select service_window from thresholds) as requires_template
+    last_inbound.last_inbound_at + to_seconds((select service_window from thresholds)) as service_window_closes_at,
+    {{ as_of() }} > last_inbound.last_inbound_at + to_seconds((select service_window from thresholds)) as requires_template
   from candidates
   join inquiries using (inquiry_id)
   join triage using (inquiry_id)

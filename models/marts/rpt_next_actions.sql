@@ -98,6 +98,7 @@ final as (
     waiting_since,
     due_at,
     requires_template,
+    service_window_closes_at,
     deal_value_inr,
     escalation_triggers,
     who

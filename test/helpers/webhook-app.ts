@@ -22,7 +22,7 @@ export async function webhookApp(
     env: { WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: 'verifyToken' in overrides ? overrides.verifyToken : VERIFY_TOKEN },
     overrides: overrides.maxBodyBytes ? { whatsapp: { maxBodyBytes: overrides.maxBodyBytes } } : {},
   });
-  const app = await buildApp({ config, whatsappLanding: createGroupCommitAppender(join(paths.landing, 'whatsapp'), processLease(paths.leases)) });
+  const app = await buildApp({ config, paths, whatsappLanding: createGroupCommitAppender(join(paths.landing, 'whatsapp'), processLease(paths.leases)) });
   return { app, paths };
 }
 

@@ -1,0 +1,104 @@
+import { isBreach, type Alert } from '../alerts/alert.ts';
+import type { AlertSummary, NotificationPayload } from './notification-types.ts';
+import { summarizeAlert } from './summarize-alert.ts';
+
+export interface AlertTrackerOptions {
+  groupWaitMs: number;
+  repeatMs: number;
+  /** Whether a supervisor (null: none) has anywhere to be notified. */
+  isRouted: (supervisorAgentId: string | null) => boolean;
+}
+
+/** What one supervisor should be told now. */
+export interface DueGroup {
+  supervisorAgentId: string | null;
+  firing: AlertSummary[];
+  resolved: AlertSummary[];
+}
+
+export interface AlertTracker {
+  /** Every current alert; those missing have resolved. */
+  update(alerts: Alert[], now: number): void;
+  /** Groups whose oldest waiting item has waited the group wait. */
+  dueGroups(now: number): DueGroup[];
+  /** A notification went out (or is replayed from the journal): its alerts were notified at `at`. */
+  notified(notification: NotificationPayload, at: number): void;
+}
+
+interface Track {
+  summary: AlertSummary;
+  /** The latest evaluation's alert; null after a restart until the first update(). */
+  alert: Alert | null;
+  /** When it became eligible while never notified: the start of its group wait. */
+  eligibleSince: number | null;
+  lastNotifiedAt: number | null;
+  /** Whom the last notification about it went to: its resolved notice goes there too. */
+  notifiedTo: string | null;
+  /** Set when a notified alert disappears; cleared when its resolved notice goes out. */
+  resolvedAt: number | null;
+}
+
+/** Per alert: when it became eligible, when it was last notified, whether it resolved unannounced. */
+export function createAlertTracker(options: AlertTrackerOptions): AlertTracker {
+  const tracks = new Map<string, Track>();
+  const isEligible = (alert: Alert): boolean => isBreach(alert.kind) && alert.status === 'firing' && options.isRouted(alert.supervisorAgentId);
+
+  return {
+    update(alerts, now) {
+      const current = new Set<string>();
+      for (const alert of alerts) {
+        current.add(alert.id);
+        const track = tracks.get(alert.id) ?? { summary: summarizeAlert(alert), alert, eligibleSince: null, lastNotifiedAt: null, notifiedTo: null, resolvedAt: null };
+        tracks.set(alert.id, track);
+        track.alert = alert;
+        track.summary = summarizeAlert(alert);
+        // Back before its resolved notice went out: it never stopped, as far as anyone was told.
+        track.resolvedAt = null;
+        // Acknowledged or snoozed before its group went out: it leaves the group, and waits anew if it fires again.
+        if (!isEligible(alert)) track.eligibleSince = null;
+        else if (track.lastNotifiedAt === null) track.eligibleSince ??= now;
+      }
+      for (const [id, track] of tracks) {
+        if (current.has(id) || track.resolvedAt !== null) continue;
+        if (track.lastNotifiedAt === null) tracks.delete(id);
+        else track.resolvedAt = now;
+        track.alert = null;
+      }
+    },
+
+    dueGroups(now) {
+      const groups = new Map<string | null, DueGroup & { oldest: number }>();
+      const join = (supervisorAgentId: string | null, since: number): DueGroup & { oldest: number } => {
+        const group = groups.get(supervisorAgentId) ?? { supervisorAgentId, firing: [], resolved: [], oldest: since };
+        group.oldest = Math.min(group.oldest, since);
+        groups.set(supervisorAgentId, group);
+        return group;
+      };
+      for (const [id, track] of tracks) {
+        if (track.resolvedAt !== null) {
+          // Its supervisor's route left the config (a restart with another config): no one to tell.
+          if (!options.isRouted(track.notifiedTo)) tracks.delete(id);
+          else join(track.notifiedTo, track.resolvedAt).resolved.push(track.summary);
+          continue;
+        }
+        if (track.alert === null || !isEligible(track.alert)) continue;
+        const since = track.lastNotifiedAt === null ? track.eligibleSince : track.lastNotifiedAt + options.repeatMs;
+        if (since !== null && since <= now) join(track.alert.supervisorAgentId, since).firing.push(track.summary);
+      }
+      return [...groups.values()]
+        .filter((group) => group.oldest + options.groupWaitMs <= now)
+        .map(({ supervisorAgentId, firing, resolved }) => ({ supervisorAgentId, firing, resolved }));
+    },
+
+    notified(notification, at) {
+      for (const summary of notification.firing) {
+        const track = tracks.get(summary.alert_id) ?? { summary, alert: null, eligibleSince: null, lastNotifiedAt: null, notifiedTo: null, resolvedAt: null };
+        tracks.set(summary.alert_id, track);
+        track.lastNotifiedAt = at;
+        track.notifiedTo = notification.supervisor_agent_id;
+        track.eligibleSince = null;
+      }
+      for (const summary of notification.resolved) tracks.delete(summary.alert_id);
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AlertService } from '../alerts/alert-service.ts';
+import { checkFilters } from '../auth/scope.ts';
+import type { Principal } from '../auth/principal.ts';
+import { badRequest, ErrorBody } from '../errors.ts';
+import { jsonRows } from '../warehouse/json-rows.ts';
+import type { WarehouseReader } from '../warehouse/warehouse-reader.ts';
+import { decodeCursor, encodeCursor } from './alert-json.ts';
+
+const Text = Type.Union([Type.String(), Type.Null()]);
+const Time = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
+const QueueItem = Type.Object({
+  priority_rank: Type.Integer({ description: 'Place in the queue as of the build: 1 acts first.' }),
+  priority_score: Type.Integer(),
+  inquiry_id: Type.String(),
+  contact_id: Type.String(),
+  contact_wa_id: Text,
+  contact_name: Text,
+  triage_category: Type.String(),
+  action: Type.String(),
+  assignee_agent_id: Text,
+  owner_agent_id: Text,
+  team: Text,
+  obligation_id: Text,
+  obligation_kind: Text,
+  waiting_since: Time,
+  due_at: Time,
+  seconds_late: Type.Union([Type.Integer(), Type.Null()], { description: 'Seconds past due now (negative before); null when no reply is owed.' }),
+  requires_template: Type.Boolean({ description: "WhatsApp's 24-hour window is closed now: only a template can be sent." }),
+  deal_value_inr: Type.Union([Type.Number(), Type.String(), Type.Null()]),
+  escalation_triggers: Type.Array(Type.String()),
+  reason: Type.String(),
+  context: Type.String({ description: 'Path of the inquiry context.' }),
+});
+
+/** SQL limits of one key: a supervisor their team, an agent what they own or should act on. */
+export function scopeParams(principal: Principal): { scope_team: string | null; scope_agent: string | null } {
+  return {
+    scope_team: principal.role === 'supervisor' ? principal.team! : null,
+    scope_agent: principal.role === 'agent' ? principal.agentId! : null,
+  };
+}
+
+const QUEUE_SQL = `
+  with queue as (
+    select next_actions.*, coalesce(owners.team, assignees.team) as team
+    from rpt_next_actions as next_actions
+    left join dim_agents as owners on owners.agent_id = next_actions.owner_agent_id
+    left join dim_agents as assignees on assignees.agent_id = next_actions.assignee_agent_id
+  )
+  select *
+  from queue
+  where ($scope_team::varchar is null or team = $scope_team)
+    and ($scope_agent::varchar is null or owner_agent_id = $scope_agent or assignee_agent_id = $scope_agent)
+    and ($assignee::varchar is null or assignee_agent_id = $assignee)
+    and ($team::varchar is null or team = $team)
+    and ($inquiry_id::varchar is null or inquiry_id = $inquiry_id)
+    and ($action::varchar is null or action = $action)
+  order by priority_rank
+  limit $limit offset $offset`;
+
+/** The team's queue, rpt_next_actions in priority order, with lateness and the 24-hour window as of now. */
+export const queueRoute: FastifyPluginAsyncTypebox<{ warehouse: WarehouseReader; alerts: AlertService }> = async (app, { warehouse, alerts }) => {
+  app.get(
+    '/queue',
+    {
+      schema: {
+        summary: 'Recommended next actions, highest priority first',
+        tags: ['queue'],
+        querystring: Type.Object({
+          assignee: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+          team: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+          inquiry_id: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+          action: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+          cursor: Type.Optional(Type.String({ maxLength: 100 })),
+        }),
+        response: {
+          200: Type.Object({ now: Type.String({ format: 'date-time' }), warehouse_as_of: Type.String({ format: 'date-time' }), items: Type.Array(QueueItem), next_cursor: Text }),
+          400: ErrorBody,
+          401: ErrorBody,
+          403: ErrorBody,
+          429: ErrorBody,
+          503: ErrorBody,
+        },
+      },
+    },
+    async (request) => {
+      const { query, principal } = request;
+      checkFilters(principal, { team: query.team, agent: query.assignee });
+      const offset = decodeCursor(query.cursor);
+      if (offset < 0) throw badRequest('cursor is not one this API gave out');
+      const snapshot = await warehouse.snapshot();
+      const rows = await warehouse.withConnection(snapshot, async (connection) =>
+        jsonRows(
+          await connection.runAndReadAll(QUEUE_SQL, {
+            ...scopeParams(principal),
+            assignee: query.assignee ?? null,
+            team: query.team ?? null,
+            inquiry_id: query.inquiry_id ?? null,
+            action: query.action ?? null,
+            limit: query.limit + 1,
+            offset,
+          }),
+        ),
+      );
+      const now = alerts.now().getTime();
+      const items = rows.slice(0, query.limit).map((row) => ({
+        ...row,
+        seconds_late: typeof row.due_at === 'string' ? Math.floor((now - Date.parse(row.due_at)) / 1000) : null,
+        requires_template: typeof row.service_window_closes_at === 'string' && now > Date.parse(row.service_window_closes_at),
+        context: `/api/inquiries/${encodeURIComponent(String(row.inquiry_id))}`,
+      }));
+      return {
+        now: new Date(now).toISOString(),
+        warehouse_as_of: snapshot.asOf.toISOString(),
+        items: items as never,
+        next_cursor: rows.length > query.limit ? encodeCursor(offset + query.limit) : null,
+      };
+    },
+  );
+};
