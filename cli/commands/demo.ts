@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from '../../api/server.ts';
+import { createKey, listKeys, revokeKey } from '../../lib/api-keys.ts';
 import { resolveNow } from '../../lib/clock.ts';
 import { loadConfig } from '../../lib/config.ts';
 import type { DataPaths } from '../../lib/data-paths.ts';
@@ -52,12 +53,24 @@ async function serveDemo(paths: DataPaths, port?: string): Promise<void> {
   const sample = join(paths.sources, 'sample-webhook.json');
   writeFileSync(sample, sampleWebhook());
   const secret = config.whatsapp.appSecret!;
+  const key = demoOwnerKey(paths);
   process.stdout.write(
     `\nreceiving WhatsApp webhooks at ${server.url}/webhooks/whatsapp; the warehouse rebuilds every ${config.server.buildEverySeconds}s (Ctrl+C stops)\n` +
       (generated ? `app secret for this run: ${secret}; verify token: ${config.whatsapp.verifyToken}\n` : '') +
       `send a signed test message:\n  curl -s ${server.url}/webhooks/whatsapp -H 'Content-Type: application/json' ` +
-      `-H "X-Hub-Signature-256: sha256=$(openssl dgst -sha256 -hmac '${generated ? secret : '$WHATSAPP_APP_SECRET'}' < ${sample} | cut -d' ' -f2)" --data-binary @${sample}\n`,
+      `-H "X-Hub-Signature-256: sha256=$(openssl dgst -sha256 -hmac '${generated ? secret : '$WHATSAPP_APP_SECRET'}' < ${sample} | cut -d' ' -f2)" --data-binary @${sample}\n` +
+      `the alert API, with an owner key made for this run (replywatch keys create makes more):\n` +
+      `  curl -s -H 'Authorization: Bearer ${key}' '${server.url}/api/alerts?severity=critical&limit=5'\n` +
+      `  curl -s -H 'Authorization: Bearer ${key}' '${server.url}/api/queue?limit=5'\n`,
   );
+}
+
+/** A fresh owner key named "demo"; the previous run's is revoked, so demo keys never pile up. */
+function demoOwnerKey(paths: DataPaths): string {
+  for (const record of listKeys(paths.state)) {
+    if (record.name === 'demo' && !record.revokedAt) revokeKey(paths.state, record.id);
+  }
+  return createKey(paths.state, { role: 'owner', name: 'demo' }).key;
 }
 
 /** A webhook as Meta sends it: a new contact asking about fees, now. */
