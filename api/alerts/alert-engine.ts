@@ -43,9 +43,9 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
 
   const run = async (now: Date): Promise<Evaluation> => {
     const { snapshot, clocks, roleLevels } = await clocksFor();
-    options.liveReplies.refresh();
     const time = now.getTime();
     const buildTime = snapshot.asOf.getTime();
+    options.liveReplies.refresh(buildTime);
     const repliedTo = (clock: AlertClock): boolean => {
       if (!clock.resolvesOnReply || !clock.contactWaId) return false;
       return options.liveReplies

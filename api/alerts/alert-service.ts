@@ -39,8 +39,7 @@ export interface AlertServiceOptions {
  */
 export function createAlertService(options: AlertServiceOptions): AlertService {
   const state = openAlertState(join(options.paths.state, 'alerts.ndjson'));
-  let lastAsOf = 0;
-  const liveReplies = createLiveReplies(options.paths.landing, () => lastAsOf);
+  const liveReplies = createLiveReplies(options.paths.landing);
   const engine = createAlertEngine({ warehouse: options.warehouse, state, liveReplies, atRiskShare: options.config.alerts.atRiskShare });
   const notifier = createNotifier({
     config: options.config.notifications,
@@ -54,7 +53,6 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
 
   const evaluate = async (): Promise<Evaluation> => {
     const evaluation = await engine.evaluate(options.now());
-    lastAsOf = evaluation.warehouse.asOf.getTime();
     notifier.update(evaluation.alerts);
     return evaluation;
   };

@@ -12,8 +12,8 @@ export interface LiveReply {
 }
 
 export interface LiveReplies {
-  /** Reads what landed since the last call. */
-  refresh(): void;
+  /** Reads what landed since the last call, in segments written since shortly before `sinceMs` (the build's clock). */
+  refresh(sinceMs: number): void;
   /** Replies to this contact on this number that landed at or after `landedSince`, oldest first. */
   repliesTo(phoneNumberId: string, contactWaId: string, landedSince: number): LiveReply[];
 }
@@ -28,11 +28,11 @@ const CHUNK_BYTES = 1 << 20;
 /**
  * Tails the landing log for replies by people (Business-app echoes in webhooks, outbound records
  * with author_kind agent), so an alert resolves as soon as its reply lands rather than at the next
- * build. Only segments written since shortly before `since()` (the warehouse's clock) are read,
+ * build. Only segments written since shortly before the warehouse's clock are read,
  * each from the byte where the last read stopped; an open segment (.part) is followed across its
  * rename when it is sealed.
  */
-export function createLiveReplies(landingDir: string, since: () => number): LiveReplies {
+export function createLiveReplies(landingDir: string): LiveReplies {
   const offsets = new Map<string, number>();
   const byContact = new Map<string, LiveReply[]>();
   const key = (phoneNumberId: string, contactWaId: string): string => `${phoneNumberId}|${contactWaId}`;
@@ -72,8 +72,8 @@ export function createLiveReplies(landingDir: string, since: () => number): Live
   };
 
   return {
-    refresh() {
-      const from = since() - LOOKBACK_MS;
+    refresh(sinceMs) {
+      const from = sinceMs - LOOKBACK_MS;
       for (const [contact, replies] of byContact) {
         if (replies[replies.length - 1]!.landedAt < from) byContact.delete(contact);
       }
