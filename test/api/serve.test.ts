@@ -103,6 +103,15 @@ describe('`replywatch serve`', () => {
     }
     expect(statusesDuringBuild.length).toBeGreaterThan(5);
     expect(statusesDuringBuild.every((status) => status === 200)).toBe(true);
+    // The API reads what the schedule built, with a key created while the server runs.
+    const created = await runCli(['--data', data, 'keys', 'create', '--role', 'analyst']);
+    expect(created.code, created.stderr).toBe(0);
+    const headers = { authorization: `Bearer ${created.stdout.trim()}` };
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    const marts = await fetch(`${server.url}/api/marts/fct_inquiries?columns=contact_id&filter.contact_id=919811112222`, { headers });
+    expect(await marts.json()).toEqual({ mart: 'fct_inquiries', rows: [{ contact_id: '919811112222' }] });
+    expect((await fetch(`${server.url}/api/alerts`)).status).toBe(401);
     server.child.kill('SIGTERM');
     await server.exited;
     expect(await queryFile(paths.warehouse, "select count(*) as n from fct_inquiries where contact_id = '919811112222'")).toEqual([{ n: 1 }]);
