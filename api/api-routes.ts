@@ -6,7 +6,7 @@ import type { Config } from '../lib/config.ts';
 import type { DataPaths } from '../lib/data-paths.ts';
 import type { AlertService } from './alerts/alert-service.ts';
 import { authenticate, requireRole } from './auth/authenticate.ts';
-import { ErrorBody } from './errors.ts';
+import { ApiError, ErrorBody } from './errors.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { alertStreamRoute } from './routes/alert-stream.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -38,10 +38,9 @@ export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (api
       const header = request.headers.authorization;
       return header ? createHash('sha256').update(header).digest('hex') : request.ip;
     },
-    errorResponseBuilder: (_request, context) => ({
-      statusCode: 429,
-      error: { code: 'rate_limited', message: `more than ${context.max} requests a minute with this key; retry after ${context.after}` },
-    }),
+    // Thrown to the error handler, so a 429 has the same JSON shape as every other error.
+    errorResponseBuilder: (_request, context) =>
+      new ApiError(429, 'rate_limited', `more than ${context.max} requests a minute with this key; retry after ${context.after}`),
   });
   api.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
@@ -55,6 +54,7 @@ export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (api
   await api.register(inquiryContextRoute, { warehouse, alerts });
   await api.register(healthRoutes, { warehouse, alerts });
   await api.register(martRoutes, { warehouse });
+  api.get('/openapi.json', { schema: { hide: true } }, async () => api.swagger());
 
   api.get(
     '/notifications',
@@ -62,13 +62,13 @@ export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (api
       schema: {
         summary: 'The delivery log of supervisor notifications, newest first',
         tags: ['alerts'],
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) }),
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) }),
         response: { 200: Type.Object({ deliveries: Type.Array(Type.Object({}, { additionalProperties: true })) }), 401: ErrorBody, 403: ErrorBody },
       },
     },
     async (request) => {
       requireRole(request, 'owner');
-      return { deliveries: alerts.notifier.deliveries(request.query.limit) as unknown as Array<Record<string, unknown>> };
+      return { deliveries: alerts.notifier.deliveries(request.query.limit ?? 100) as unknown as Array<Record<string, unknown>> };
     },
   );
 };

@@ -87,7 +87,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     landing: options.whatsappLanding,
   });
   await app.register(apiRoutes, { prefix: '/api', paths: options.paths, config: options.config, warehouse, alerts });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addHook('onClose', async () => {
     await alerts.close();
     warehouse.close();

@@ -48,7 +48,8 @@ export function installErrorHandlers(app: FastifyInstance): void {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error(error);
     const code = error instanceof ApiError ? error.code : error.validation ? 'bad_request' : (CODES[status] ?? 'internal_error');
-    const message = status >= 500 ? 'internal error; the server log has the details' : error.message;
+    // Our own 5xx (not ready) say why; anything unexpected keeps its internals to the log.
+    const message = status >= 500 && !(error instanceof ApiError) ? 'internal error; the server log has the details' : error.message;
     return reply.status(status).send({ error: { code, message } });
   });
   app.setNotFoundHandler((request, reply) =>

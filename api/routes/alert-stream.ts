@@ -25,7 +25,14 @@ export const alertStreamRoute: FastifyPluginAsyncTypebox<{ alerts: AlertService 
       schema: {
         summary: 'Alert changes as Server-Sent Events (text/event-stream)',
         tags: ['alerts'],
-        response: { 200: Type.String({ description: 'event: snapshot, then event: alert per change; data is JSON.' }), 401: ErrorBody, 503: ErrorBody },
+        response: {
+          200: {
+            description: 'event: snapshot, then event: alert per change; data is JSON.',
+            content: { 'text/event-stream': { schema: Type.String() } },
+          },
+          401: ErrorBody,
+          503: ErrorBody,
+        },
       },
     },
     async (request, reply) => {

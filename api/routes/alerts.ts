@@ -30,7 +30,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ alerts: AlertService }> = 
           category: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
           inquiry_id: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
           since: Type.Optional(Type.String({ description: 'Only alerts that fired at or after this ISO 8601 time (with offset).' })),
-          limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
           cursor: Type.Optional(Type.String({ maxLength: 100 })),
         }),
         response: {
@@ -69,12 +69,13 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ alerts: AlertService }> = 
           (a, b) =>
             SEVERITY_ORDER[b.severity]! - SEVERITY_ORDER[a.severity]! || a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id),
         );
-      const page = matching.slice(offset, offset + query.limit);
+      const limit = query.limit ?? 100;
+      const page = matching.slice(offset, offset + limit);
       return {
         now: evaluation.at.toISOString(),
         warehouse_as_of: evaluation.warehouse.asOf.toISOString(),
         alerts: page.map(alertJson),
-        next_cursor: offset + query.limit < matching.length ? encodeCursor(offset + query.limit) : null,
+        next_cursor: offset + limit < matching.length ? encodeCursor(offset + limit) : null,
       };
     },
   );
@@ -109,6 +110,10 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ alerts: AlertService }> = 
         params: Type.Object({ id: AlertId }),
         body: Type.Optional(Type.Object({ comment: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false })),
         response: { 200: AlertBody, ...Errors },
+      },
+      // The comment is optional, and so is a body to carry it.
+      preValidation: async (request) => {
+        request.body ??= {};
       },
     },
     async (request) => {

@@ -32,7 +32,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ warehouse: WarehouseReade
         querystring: Type.Object({
           from: Type.Optional(Type.String({ description: 'First week (a date; weeks start on Monday).' })),
           to: Type.Optional(Type.String({ description: 'Last week.' })),
-          weeks: Type.Integer({ minimum: 1, maximum: 520, default: 8, description: 'Weeks back from the latest, when from is not given.' }),
+          weeks: Type.Optional(Type.Integer({ minimum: 1, maximum: 520, default: 8, description: 'Weeks back from the latest, when from is not given.' })),
           category: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
           agent: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
         }),
@@ -59,7 +59,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ warehouse: WarehouseReade
             ...scopeParams(principal),
             from_week: query.from ?? null,
             to_week: query.to ?? null,
-            weeks: query.weeks,
+            weeks: query.weeks ?? 8,
             category: query.category ?? null,
             agent: query.agent ?? null,
           }),

@@ -58,13 +58,19 @@ export const martRoutes: FastifyPluginAsyncTypebox<{ warehouse: WarehouseReader 
         querystring: Type.Object(
           {
             columns: Type.Optional(Type.String({ maxLength: 4000 })),
-            limit: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 100_000 }),
-            offset: Type.Integer({ minimum: 0, default: 0 }),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 100_000 })),
+            offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
           },
           { additionalProperties: Type.String({ maxLength: 4000 }) },
         ),
         response: {
-          200: Type.Object({ mart: Type.String(), rows: Type.Array(Type.Object({}, { additionalProperties: true })) }, { description: `JSON, or ${ARROW_STREAM}` }),
+          200: {
+            description: `The rows as JSON, or as an Arrow IPC stream`,
+            content: {
+              'application/json': { schema: Type.Object({ mart: Type.String(), rows: Type.Array(Type.Object({}, { additionalProperties: true })) }) },
+              [ARROW_STREAM]: { schema: Type.String({ format: 'binary' }) },
+            },
+          },
           400: ErrorBody,
           401: ErrorBody,
           403: ErrorBody,
@@ -78,7 +84,7 @@ export const martRoutes: FastifyPluginAsyncTypebox<{ warehouse: WarehouseReader 
       requireRole(request, 'owner', 'analyst');
       const format = negotiate(request.headers.accept);
       const { name } = request.params;
-      const { columns: columnList, limit, offset, ...rest } = request.query as Record<string, string> & { limit: number; offset: number };
+      const { columns: columnList, limit, offset, ...rest } = request.query as Record<string, string> & { limit?: number; offset?: number };
       const catalog = await martCatalog(warehouse);
       const columns = catalog.get(name);
       if (!columns) throw notFound(`mart ${name} (GET /api/marts lists them)`);
@@ -86,7 +92,7 @@ export const martRoutes: FastifyPluginAsyncTypebox<{ warehouse: WarehouseReader 
       for (const column of selected) if (!columns.has(column)) throw badRequest(`mart ${name} has no column "${column}"`);
       const filters = Object.entries(rest).map(([parameter, value]) => parseFilter(name, columns, parameter, value));
 
-      const params: Record<string, string | number> = { limit, offset };
+      const params: Record<string, string | number> = { limit: limit ?? 100_000, offset: offset ?? 0 };
       const conditions = filters.map((filter, index) => condition(filter, `p${index}`, columns.get(filter.column)!, params));
       const sql =
         `select ${selected.map(quoteIdentifier).join(', ')} from ${quoteIdentifier(name)}` +

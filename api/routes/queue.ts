@@ -72,7 +72,7 @@ export const queueRoute: FastifyPluginAsyncTypebox<{ warehouse: WarehouseReader;
           team: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
           inquiry_id: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
           action: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
-          limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
           cursor: Type.Optional(Type.String({ maxLength: 100 })),
         }),
         response: {
@@ -88,6 +88,7 @@ export const queueRoute: FastifyPluginAsyncTypebox<{ warehouse: WarehouseReader;
     async (request) => {
       const { query, principal } = request;
       checkFilters(principal, { team: query.team, agent: query.assignee });
+      const limit = query.limit ?? 50;
       const offset = decodeCursor(query.cursor);
       if (offset < 0) throw badRequest('cursor is not one this API gave out');
       const snapshot = await warehouse.snapshot();
@@ -99,13 +100,13 @@ export const queueRoute: FastifyPluginAsyncTypebox<{ warehouse: WarehouseReader;
             team: query.team ?? null,
             inquiry_id: query.inquiry_id ?? null,
             action: query.action ?? null,
-            limit: query.limit + 1,
+            limit: limit + 1,
             offset,
           }),
         ),
       );
       const now = alerts.now().getTime();
-      const items = rows.slice(0, query.limit).map((row) => ({
+      const items = rows.slice(0, limit).map((row) => ({
         ...row,
         seconds_late: typeof row.due_at === 'string' ? Math.floor((now - Date.parse(row.due_at)) / 1000) : null,
         requires_template: typeof row.service_window_closes_at === 'string' && now > Date.parse(row.service_window_closes_at),
@@ -115,7 +116,7 @@ export const queueRoute: FastifyPluginAsyncTypebox<{ warehouse: WarehouseReader;
         now: new Date(now).toISOString(),
         warehouse_as_of: snapshot.asOf.toISOString(),
         items: items as never,
-        next_cursor: rows.length > query.limit ? encodeCursor(offset + query.limit) : null,
+        next_cursor: rows.length > limit ? encodeCursor(offset + limit) : null,
       };
     },
   );
