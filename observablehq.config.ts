@@ -14,11 +14,9 @@ export default {
     { name: 'Live board', path: '/live' },
     { name: 'Data health', path: '/data-health' },
   ],
-  theme: ['air', 'near-midnight'],
   // The default pulls Source Serif from Google Fonts; system fonts need no network.
   globalStylesheets: [],
   style: 'style.css',
   search: false,
   footer: 'replywatch: response management for businesses that sell on WhatsApp.',
-  cleanUrls: true,
 };

@@ -1,0 +1,3 @@
+import { emitDataset } from '../../dashboard-data/load-dataset.ts';
+
+await emitDataset('first-responses');
