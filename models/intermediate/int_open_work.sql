@@ -51,22 +51,12 @@ deal_values as (
   select * from {{ ref('int_inquiry_deal_values') }}
 ),
 
-last_inbound as (
-  select phone_number_id, contact_id, max(sent_at) as last_inbound_at
-  from {{ ref('int_messages_unified') }}
-  where direction = 'inbound'
-  group by all
+service_windows as (
+  select * from {{ ref('int_contact_service_windows') }}
 ),
 
 weights as (
   select factor, weight from {{ ref('priority_weights') }}
-),
-
-thresholds as (
-  select
-    max(seconds) filter (where threshold = 'service_window') as service_window,
-    max(seconds) filter (where threshold = 'dormant_after') as dormant_after
-  from {{ ref('response_thresholds') }}
 ),
 
 pending as (
@@ -116,8 +106,8 @@ classified as (
     escalations.needs_escalation and coalesce(escalations.is_escalation_handled, false) = false as is_escalation_pending,
     unacknowledged_handoffs.handed_off_at is not null as has_unacknowledged_handoff,
     deal_values.deal_value_inr,
-    last_inbound.last_inbound_at + to_seconds((select service_window from thresholds)) as service_window_closes_at,
-    {{ as_of() }} > last_inbound.last_inbound_at + to_seconds((select service_window from thresholds)) as requires_template
+    service_windows.service_window_closes_at,
+    {{ as_of() }} > service_windows.service_window_closes_at as requires_template
   from candidates
   join inquiries using (inquiry_id)
   join triage using (inquiry_id)
@@ -130,7 +120,7 @@ classified as (
   left join unacknowledged_handoffs
     on unacknowledged_handoffs.inquiry_id = candidates.inquiry_id
     and unacknowledged_handoffs.to_agent_id = ownership.owner_agent_id
-  left join last_inbound using (phone_number_id, contact_id)
+  left join service_windows using (phone_number_id, contact_id)
 ),
 
 actions as (

@@ -34,8 +34,7 @@ thresholds as (
   select
     max(seconds) filter (where threshold = 'unassigned_after') as unassigned_after,
     max(seconds) filter (where threshold = 'handoff_acknowledge') as handoff_acknowledge,
-    max(seconds) filter (where threshold = 'escalation_pickup') as escalation_pickup,
-    max(seconds) filter (where threshold = 'service_window') as service_window
+    max(seconds) filter (where threshold = 'escalation_pickup') as escalation_pickup
   from {{ ref('response_thresholds') }}
 ),
 
@@ -43,11 +42,8 @@ senior_level as (
   select role_level from {{ ref('role_levels') }} where role = 'senior'
 ),
 
-last_inbound as (
-  select phone_number_id, contact_id, max(sent_at) as last_inbound_at
-  from {{ ref('int_messages_unified') }}
-  where direction = 'inbound'
-  group by all
+service_windows as (
+  select * from {{ ref('int_contact_service_windows') }}
 ),
 
 obligation_alerts as (
@@ -150,7 +146,7 @@ placed as (
       end
     ) as action,
     queue.reason as queue_reason,
-    last_inbound.last_inbound_at + to_seconds((select service_window from thresholds)) as service_window_closes_at,
+    service_windows.service_window_closes_at,
     conditions.kind not in ('handoff_unacknowledged', 'missing_disposition') as resolves_on_reply,
     -- Base level 0 info, 1 warning, 2 critical: by intent, then one up for money at stake.
     least(2,
@@ -167,8 +163,8 @@ placed as (
   left join queue using (inquiry_id)
   left join agents as owners on owners.agent_id = inquiries.owner_agent_id
   left join agents as assignees on assignees.agent_id = queue.assignee_agent_id
-  left join last_inbound
-    on last_inbound.phone_number_id = inquiries.phone_number_id and last_inbound.contact_id = inquiries.contact_id
+  left join service_windows
+    on service_windows.phone_number_id = inquiries.phone_number_id and service_windows.contact_id = inquiries.contact_id
 ),
 
 final as (

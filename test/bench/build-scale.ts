@@ -14,18 +14,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dataPaths } from '../../lib/data-paths.ts';
 import { queryFile } from '../helpers/read-db.ts';
+import { DEMO_SOURCE_FILES } from '../helpers/demo-sources.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const NOW = '2026-11-27T12:00:00+05:30';
-const KINDS: Array<[string, string]> = [
-  ['roster', 'roster.csv'],
-  ['crm-contacts', 'crm-contacts.csv'],
-  ['crm-deals', 'crm-deals.csv'],
-  ['whatsapp', 'whatsapp.ndjson'],
-  ['outbound', 'outbound.ndjson'],
-  ['inbox', 'inbox.ndjson'],
-];
-
 const { values } = parseArgs({
   options: { 'inquiries-per-month': { type: 'string', default: '55000' }, months: { type: 'string', default: '3' }, keep: { type: 'boolean', default: false } },
 });
@@ -46,7 +38,7 @@ async function run(label: string, inquiriesPerMonth: string) {
   process.stderr.write(`\n== ${label}: ${values.months} months × ${inquiriesPerMonth} inquiries a month in ${dataDir}\n`);
   const generate = replywatch(dataDir, ['generate', '--months', values.months!, '--inquiries-per-month', inquiriesPerMonth]);
   let ingest = 0;
-  for (const [kind, file] of KINDS) ingest += replywatch(dataDir, ['ingest', kind, join(dataDir, 'sources', file)]);
+  for (const [kind, file] of DEMO_SOURCE_FILES) ingest += replywatch(dataDir, ['ingest', kind, join(dataDir, 'sources', file)]);
   const build = replywatch(dataDir, ['build']);
   const rebuild = replywatch(dataDir, ['build']);
   const [counts] = await queryFile(

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { runCli } from './run-cli.ts';
 import { tempDir } from './temp-dir.ts';
+import { DEMO_SOURCE_FILES } from './demo-sources.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -10,15 +11,6 @@ declare module 'vitest' {
     builtDataDir: string;
   }
 }
-
-const KIND_FILES: Array<[string, string]> = [
-  ['roster', 'roster.csv'],
-  ['crm-contacts', 'crm-contacts.csv'],
-  ['crm-deals', 'crm-deals.csv'],
-  ['whatsapp', 'whatsapp.ndjson'],
-  ['outbound', 'outbound.ndjson'],
-  ['inbox', 'inbox.ndjson'],
-];
 
 async function mustRun(args: string[]): Promise<void> {
   const result = await runCli(args);
@@ -29,7 +21,7 @@ async function mustRun(args: string[]): Promise<void> {
 export default async function setup(project: TestProject): Promise<() => void> {
   const dataDir = tempDir('replywatch-built-');
   await mustRun(['--data', dataDir, 'generate', '--months', '1', '--inquiries-per-month', '120', '--seed', '7']);
-  for (const [kind, file] of KIND_FILES) await mustRun(['--data', dataDir, 'ingest', kind, join(dataDir, 'sources', file)]);
+  for (const [kind, file] of DEMO_SOURCE_FILES) await mustRun(['--data', dataDir, 'ingest', kind, join(dataDir, 'sources', file)]);
   await mustRun(['--data', dataDir, 'build']);
   project.provide('builtDataDir', dataDir);
   return () => rmSync(dataDir, { recursive: true, force: true });
