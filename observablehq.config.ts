@@ -17,6 +17,8 @@ export default {
   // The default pulls Source Serif from Google Fonts; system fonts need no network.
   globalStylesheets: [],
   style: 'style.css',
+  // No favicon request: the site makes no request it cannot answer.
+  head: '<link rel="icon" href="data:,">',
   search: false,
   footer: 'replywatch: response management for businesses that sell on WhatsApp.',
 };

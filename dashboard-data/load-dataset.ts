@@ -2,6 +2,7 @@ import { tableToIPC, type Table } from 'apache-arrow';
 import { arrowTable } from '../lib/arrow-table.ts';
 import { openDatabase } from '../lib/duckdb.ts';
 import { UserError } from '../lib/user-error.ts';
+import { DATASET_COLUMNS } from './dataset-columns.ts';
 import { DATASETS, type DatasetName } from './datasets.ts';
 
 /** One dataset of the dashboards as an Arrow table, read from the warehouse opened read-only. */
@@ -11,6 +12,10 @@ export async function loadDataset(warehousePath: string, name: DatasetName): Pro
     const reader = await database.connection.runAndReadAll(DATASETS[name]).catch((error: Error) => {
       throw new UserError(`dashboard data "${name}": ${error.message.split('\n')[0]} (is ${warehousePath} from this version? run replywatch build)`);
     });
+    const missing = DATASET_COLUMNS[name].filter((column) => !reader.columnNames().includes(column));
+    if (missing.length > 0) {
+      throw new UserError(`dashboard data "${name}": no column ${missing.join(', ')} in ${warehousePath} (is it from this version? run replywatch build)`);
+    }
     return arrowTable(reader.columnNames(), reader.columnTypes(), reader.getColumns());
   } finally {
     database.close();

@@ -40,8 +40,9 @@ export function localTime(date, timeZone = TIME_ZONE) {
 }
 
 /** A week by its Monday: "23 Nov". */
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 export function week(date) {
-  return date ? new Intl.DateTimeFormat("en-IN", {timeZone: "UTC", day: "numeric", month: "short"}).format(date) : "—";
+  return date ? `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]}` : "—";
 }
 
 export const CATEGORY_LABELS = {
