@@ -45,6 +45,9 @@ export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (api
   api.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
   );
+  // The dashboard site answers GET /* beside the API: unknown /api paths stay the API's (401, then 404).
+  api.get('/', { schema: { hide: true }, config: { rateLimit: false } }, (_request, reply) => reply.callNotFound());
+  api.get('/*', { schema: { hide: true }, config: { rateLimit: false } }, (_request, reply) => reply.callNotFound());
 
   const { warehouse, alerts } = options;
   await api.register(alertStreamRoute, { alerts });

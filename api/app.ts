@@ -7,6 +7,7 @@ import type { DataPaths } from '../lib/data-paths.ts';
 import type { GroupCommitAppender } from '../ingest/landing/group-commit-appender.ts';
 import { createAlertService, type AlertService } from './alerts/alert-service.ts';
 import { apiRoutes } from './api-routes.ts';
+import { dashboardSite } from './routes/dashboard-site.ts';
 import { installErrorHandlers } from './errors.ts';
 import { readinessRoute } from './routes/readiness.ts';
 import { createWarehouseReader } from './warehouse/warehouse-reader.ts';
@@ -26,6 +27,8 @@ export interface AppOptions {
   alertTimer?: boolean;
   /** Notification retry backoff base (tests shorten it). */
   retryBaseMs?: number;
+  /** Serve the static dashboard site built here (`replywatch dashboard build`) at `/`. */
+  dashboardDir?: string;
 }
 
 /** The replywatch HTTP app: plugins, then routes. Listening and signals are server.ts's job. */
@@ -87,6 +90,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     landing: options.whatsappLanding,
   });
   await app.register(apiRoutes, { prefix: '/api', paths: options.paths, config: options.config, warehouse, alerts });
+  if (options.dashboardDir !== undefined) await app.register(dashboardSite, { dir: options.dashboardDir });
   app.addHook('onClose', async () => {
     await alerts.close();
     warehouse.close();

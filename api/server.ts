@@ -18,7 +18,13 @@ export interface RunningServer {
  * Listens, runs the scheduled builds, and on SIGTERM or SIGINT drains: no new connections, every
  * request in flight finishes (and its webhook is on disk) before the process exits.
  */
-export async function startServer(options: { paths: DataPaths; config: Config; insecureDev: boolean }): Promise<RunningServer> {
+export async function startServer(options: {
+  paths: DataPaths;
+  config: Config;
+  insecureDev: boolean;
+  /** The static dashboard site to serve at `/` (`replywatch dashboard build` writes it). */
+  dashboardDir?: string;
+}): Promise<RunningServer> {
   const landing = createGroupCommitAppender(join(options.paths.landing, 'whatsapp'), processLease(options.paths.leases));
   const app = await buildApp({
     config: options.config,
@@ -27,6 +33,7 @@ export async function startServer(options: { paths: DataPaths; config: Config; i
     insecureDev: options.insecureDev,
     logger: true,
     alertTimer: true,
+    ...(options.dashboardDir !== undefined ? { dashboardDir: options.dashboardDir } : {}),
   });
   const url = await app.listen({ host: options.config.server.host, port: options.config.server.port });
   const scheduler = startBuildScheduler({

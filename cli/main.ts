@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { defaultDataDir } from '../lib/data-paths.ts';
 import { UserError } from '../lib/user-error.ts';
 import { registerBuild } from './commands/build.ts';
+import { registerDashboard } from './commands/dashboard.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerExport } from './commands/export.ts';
@@ -19,6 +20,7 @@ const program = new Command('replywatch')
 registerGenerate(program);
 registerIngest(program);
 registerBuild(program);
+registerDashboard(program);
 registerQuery(program);
 registerExport(program);
 registerServe(program);

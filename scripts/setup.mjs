@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Installs what is missing and nothing else, so `npm start` and `npm test` work on a fresh clone:
 // node_modules (npm ci, when absent or installed from another package-lock.json) and the Python
-// virtualenv .venv (dbt, dbt-duckdb, duckdb, duckdb-cli from requirements.txt). Plain Node with no
+// virtualenv .venv (dbt, dbt-duckdb, duckdb, duckdb-cli from requirements.txt), and with --browser
+// (npm test) Chromium for the dashboard browser test: Debian's `chromium` package, installed with
+// apt-get when running as root, never a browser downloaded by Playwright. Plain Node with no
 // dependencies: it runs before node_modules exists. Idempotent: a second run installs nothing.
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -9,15 +11,17 @@ import { join } from 'node:path';
 import { hashOf, nodeModulesCurrent, nodeModulesStamp, root, venv, venvCurrent, venvStamp } from './setup-state.mjs';
 
 const venvPython = join(venv, 'bin', 'python');
+/** Where the browser test (test/dashboard/site.test.ts) launches Chromium. */
+const chromium = '/usr/bin/chromium';
 
 function fail(message) {
   console.error(`setup: ${message}`);
   process.exit(1);
 }
 
-function run(command, args, what) {
+function run(command, args, what, env = process.env) {
   console.error(`setup: ${what}: ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  const result = spawnSync(command, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.error) fail(`${what} failed: ${result.error.message}`);
   if (result.status !== 0) fail(`${what} failed (exit ${result.status}); see the output above`);
 }
@@ -62,6 +66,24 @@ function ensureVenv() {
   return true;
 }
 
+/** Chromium where the browser test launches it; only root may install it, with Debian's apt-get. */
+function ensureChromium() {
+  if (existsSync(chromium)) return false;
+  const apt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!apt) fail(`the browser test needs Chromium at ${chromium}; install your system's chromium package so that ${chromium} exists`);
+  if (process.getuid?.() !== 0) fail(`the browser test needs Chromium at ${chromium}; run: sudo apt-get update && sudo apt-get install -y chromium`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update'], 'updating the Debian package lists', env);
+  // Waits for another apt run (one may be installing packages right now) instead of failing on its lock.
+  run('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', 'chromium'], 'installing Chromium for the browser test', env);
+  if (!existsSync(chromium)) fail(`apt-get installed chromium but ${chromium} is not there; install it so that ${chromium} exists`);
+  return true;
+}
+
 checkNode();
-const installed = [ensureNodeModules() && 'Node.js packages', ensureVenv() && 'the Python virtualenv'].filter(Boolean);
-console.error(installed.length ? `setup: installed ${installed.join(' and ')}` : 'setup: everything is installed');
+const installed = [
+  ensureNodeModules() && 'Node.js packages',
+  ensureVenv() && 'the Python virtualenv',
+  process.argv.includes('--browser') && ensureChromium() && 'Chromium',
+].filter(Boolean);
+console.error(installed.length ? `setup: installed ${installed.join(', ')}` : 'setup: everything is installed');

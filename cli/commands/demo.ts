@@ -9,8 +9,10 @@ import { loadConfig } from '../../lib/config.ts';
 import type { DataPaths } from '../../lib/data-paths.ts';
 import { BUSINESS } from '../../ingest/demo/coaching-institute.ts';
 import { generateDemo } from '../../ingest/demo/generate-demo.ts';
+import { buildDashboard } from '../../pipeline/build-dashboard.ts';
 import { buildWarehouse } from '../../pipeline/build-warehouse.ts';
 import { healthSummary, queueSummary } from '../../pipeline/health-summary.ts';
+import { defaultDashboardDir } from '../../pipeline/project-paths.ts';
 import { pathsFrom } from '../data-dir-option.ts';
 import { demoEnd } from '../demo-end.ts';
 import { ingestFiles } from '../ingest-files.ts';
@@ -29,13 +31,16 @@ const DEMO_FILES = {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('generate demo data (when <data>/sources is empty), ingest it, build, print a health summary, then serve')
+    .description('generate demo data (when <data>/sources is empty), ingest it, build the warehouse and the dashboard, print a health summary, then serve')
     .option('--no-serve', 'stop after building instead of starting the server')
     .option('--port <n>', 'port for the server (default 3000)')
     .action(async (options: { serve: boolean; port?: string }, command: Command) => {
       const paths = pathsFrom(command);
       await runDemo(paths);
-      if (options.serve) await serveDemo(paths, options.port);
+      const dashboardDir = defaultDashboardDir();
+      await buildDashboard(paths, dashboardDir);
+      if (options.serve) await serveDemo(paths, dashboardDir, options.port);
+      else process.stdout.write(`dashboard: built in ${dashboardDir}; \`npx replywatch serve\` serves it at /\n`);
     });
 }
 
@@ -43,13 +48,13 @@ export function registerDemo(program: Command): void {
  * The webhook receiver on loopback. Without WHATSAPP_APP_SECRET set, the demo makes up a secret
  * and a verify token for this run and prints a signed sample request to try.
  */
-async function serveDemo(paths: DataPaths, port?: string): Promise<void> {
+async function serveDemo(paths: DataPaths, dashboardDir: string, port?: string): Promise<void> {
   const generated = !process.env.WHATSAPP_APP_SECRET;
   const env = generated
     ? { ...process.env, WHATSAPP_APP_SECRET: randomBytes(16).toString('hex'), WHATSAPP_VERIFY_TOKEN: randomBytes(8).toString('hex') }
     : process.env;
   const config = loadConfig({ env, overrides: { server: { host: '127.0.0.1', ...(port ? { port: Number(port) } : {}) } } });
-  const server = await startServer({ paths, config, insecureDev: false });
+  const server = await startServer({ paths, config, insecureDev: false, dashboardDir });
   const sample = join(paths.sources, 'sample-webhook.json');
   writeFileSync(sample, sampleWebhook());
   const secret = config.whatsapp.appSecret!;
@@ -61,7 +66,8 @@ async function serveDemo(paths: DataPaths, port?: string): Promise<void> {
       `-H "X-Hub-Signature-256: sha256=$(openssl dgst -sha256 -hmac '${generated ? secret : '$WHATSAPP_APP_SECRET'}' < ${sample} | cut -d' ' -f2)" --data-binary @${sample}\n` +
       `the alert API, with an owner key made for this run (replywatch keys create makes more):\n` +
       `  curl -s -H 'Authorization: Bearer ${key}' '${server.url}/api/alerts?severity=critical&limit=5'\n` +
-      `  curl -s -H 'Authorization: Bearer ${key}' '${server.url}/api/queue?limit=5'\n`,
+      `  curl -s -H 'Authorization: Bearer ${key}' '${server.url}/api/queue?limit=5'\n` +
+      `\ndashboard: ${server.url}/ (the live board asks for an API key: paste the owner key above)\n`,
   );
 }
 

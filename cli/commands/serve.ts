@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { defaultDashboardDir } from '../../pipeline/project-paths.ts';
 import { loadConfig, type Config } from '../../lib/config.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { startServer } from '../../api/server.ts';
@@ -10,6 +13,7 @@ interface ServeFlags {
   buildEvery?: string;
   config?: string;
   insecureDev?: boolean;
+  dashboard?: string | false;
 }
 
 export function registerServe(program: Command): void {
@@ -21,11 +25,30 @@ export function registerServe(program: Command): void {
     .option('--build-every <duration>', 'build the warehouse this often, e.g. 60s, 5m; 0 turns it off', undefined)
     .option('--config <file>', 'a JSON config file (env REPLYWATCH_CONFIG); it must not be readable by others')
     .option('--insecure-dev', 'accept unsigned webhooks (local testing only; never in production)')
+    .option('--dashboard <dir>', 'serve the dashboard site built there at / (default: where `dashboard build` writes it)')
+    .option('--no-dashboard', 'do not serve the dashboard site')
     .action(async (flags: ServeFlags, command: Command) => {
       const config = serveConfig(flags);
-      const server = await startServer({ paths: pathsFrom(command), config, insecureDev: flags.insecureDev === true });
+      // The site has no login and its pages hold contact names: off a loopback address it is served only when asked for.
+      const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.server.host);
+      const dashboardDir =
+        flags.dashboard === false || (flags.dashboard === undefined && !loopback) ? undefined : resolve(flags.dashboard ?? defaultDashboardDir());
+      if (flags.dashboard === undefined && !loopback) {
+        process.stderr.write(
+          `replywatch: the dashboard is not served on ${config.server.host}: its pages show contact names and have no login; pass --dashboard DIR to serve it behind your own access control\n`,
+        );
+      }
+      const server = await startServer({ paths: pathsFrom(command), config, insecureDev: flags.insecureDev === true, dashboardDir });
       process.stderr.write(`replywatch: receiving WhatsApp webhooks at ${server.url}/webhooks/whatsapp; API at ${server.url}/api (openapi: /api/openapi.json)\n`);
+      if (dashboardDir) process.stderr.write(`replywatch: ${describeDashboard(dashboardDir, server.url)}\n`);
     });
+}
+
+/** Where the dashboard is, or what to run when it has not been built yet. */
+export function describeDashboard(dir: string, url: string): string {
+  return existsSync(join(dir, 'index.html'))
+    ? `dashboard at ${url}/ (from ${dir})`
+    : `no dashboard built in ${dir} yet; run replywatch dashboard build, then open ${url}/`;
 }
 
 /** The server's configuration; refuses to start without the secrets it needs, in one line. */
