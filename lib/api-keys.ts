@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROLES, type Principal, type Role } from '../api/auth/principal.ts';
 import { UserError } from './user-error.ts';
@@ -39,22 +39,24 @@ const sha256 = (key: string): string => createHash('sha256').update(key).digest(
 /** Makes a key for `request` and stores its hash; the key itself exists only in the return value. */
 export function createKey(stateDir: string, request: KeyRequest): { key: string; record: KeyRecord } {
   const role = checkedRole(request);
-  const records = listKeys(stateDir);
-  const key = `rw_${randomBytes(32).toString('base64url')}`;
-  const taken = new Set(records.map((record) => record.id));
-  let id = newKeyId();
-  while (taken.has(id)) id = newKeyId();
-  const record: KeyRecord = {
-    id,
-    role,
-    ...(request.team !== undefined && { team: request.team }),
-    ...(request.agentId !== undefined && { agentId: request.agentId }),
-    ...(request.name !== undefined && { name: request.name }),
-    createdAt: new Date().toISOString(),
-    sha256: sha256(key),
-  };
-  saveKeys(stateDir, [...records, record]);
-  return { key, record };
+  return withKeysLock(stateDir, () => {
+    const records = listKeys(stateDir);
+    const key = `rw_${randomBytes(32).toString('base64url')}`;
+    const taken = new Set(records.map((record) => record.id));
+    let id = newKeyId();
+    while (taken.has(id)) id = newKeyId();
+    const record: KeyRecord = {
+      id,
+      role,
+      ...(request.team !== undefined && { team: request.team }),
+      ...(request.agentId !== undefined && { agentId: request.agentId }),
+      ...(request.name !== undefined && { name: request.name }),
+      createdAt: new Date().toISOString(),
+      sha256: sha256(key),
+    };
+    saveKeys(stateDir, [...records, record]);
+    return { key, record };
+  });
 }
 
 /** Every key ever created, revoked ones included, oldest first. */
@@ -73,13 +75,45 @@ export function listKeys(stateDir: string): KeyRecord[] {
 
 /** Revokes key `id` (again is harmless) and returns its record. */
 export function revokeKey(stateDir: string, id: string): KeyRecord {
-  const records = listKeys(stateDir);
-  const record = records.find((candidate) => candidate.id === id);
-  if (!record) throw new UserError(`no API key ${id}; \`replywatch keys list\` shows the ids`);
-  if (record.revokedAt) return record;
-  record.revokedAt = new Date().toISOString();
-  saveKeys(stateDir, records);
-  return record;
+  return withKeysLock(stateDir, () => {
+    const records = listKeys(stateDir);
+    const record = records.find((candidate) => candidate.id === id);
+    if (!record) throw new UserError(`no API key ${id}; \`replywatch keys list\` shows the ids`);
+    if (record.revokedAt) return record;
+    record.revokedAt = new Date().toISOString();
+    saveKeys(stateDir, records);
+    return record;
+  });
+}
+
+/** A lock older than this was left by a process that died mid-write (a write takes milliseconds). */
+const STALE_LOCK_MS = 30_000;
+
+/**
+ * Runs a read-modify-write of the key file alone: two `keys create` or `keys revoke` at once must
+ * not lose each other's change (a lost revoke would leave a key working). An exclusive lock file.
+ */
+function withKeysLock<T>(stateDir: string, work: () => T): T {
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  const lock = join(stateDir, 'api-keys.lock');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx', 0o600));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > STALE_LOCK_MS) rmSync(lock, { force: true });
+      else if (Date.now() > deadline) throw new UserError(`${lock} is held by another keys command; try again, or remove it if none is running`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
+    }
+  }
+  try {
+    return work();
+  } finally {
+    rmSync(lock, { force: true });
+  }
 }
 
 /**

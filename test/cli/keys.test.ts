@@ -52,4 +52,12 @@ describe('`replywatch keys`', () => {
     expect(teamless.stdout).toBe('');
     expect(teamless.stderr.trim()).toBe('replywatch: a supervisor key needs --team, the team it supervises');
   });
+
+  it('loses no key when several keys commands run at once', async () => {
+    const own = tempDir();
+    const results = await Promise.all(Array.from({ length: 6 }, () => runCli(['--data', own, 'keys', 'create', '--role', 'analyst'])));
+    expect(results.map((result) => result.code)).toEqual([0, 0, 0, 0, 0, 0]);
+    const ownVerifier = createKeyVerifier(join(own, 'state'));
+    expect(results.every((result) => ownVerifier.verify(result.stdout.trim())?.role === 'analyst')).toBe(true);
+  });
 });
