@@ -9,6 +9,9 @@ import { createAlertEngine, type AlertEngine, type Evaluation } from './alert-en
 import { openAlertState, type AlertState } from './alert-state.ts';
 import { createLiveReplies } from './live-replies.ts';
 
+/** How long an evaluation answers later requests: short enough that a timer shown to the second stays right. */
+const REUSE_MS = 250;
+
 export interface AlertService {
   engine: AlertEngine;
   state: AlertState;
@@ -38,7 +41,16 @@ export interface AlertServiceOptions {
  * every few seconds so alerts fire and notify with nobody asking; every request evaluates too.
  */
 export function createAlertService(options: AlertServiceOptions): AlertService {
-  const state = openAlertState(join(options.paths.state, 'alerts.ndjson'));
+  const journaled = openAlertState(join(options.paths.state, 'alerts.ndjson'));
+  // Every change people make bumps the version, so the next request never reuses an evaluation from before it.
+  let stateVersion = 0;
+  const state: AlertState = {
+    ...journaled,
+    acknowledge: (...args) => (stateVersion++, journaled.acknowledge(...args)),
+    snooze: (...args) => (stateVersion++, journaled.snooze(...args)),
+    addSilence: (...args) => (stateVersion++, journaled.addSilence(...args)),
+    expireSilence: (...args) => (stateVersion++, journaled.expireSilence(...args)),
+  };
   const liveReplies = createLiveReplies(options.paths.landing);
   const engine = createAlertEngine({ warehouse: options.warehouse, state, liveReplies, atRiskShare: options.config.alerts.atRiskShare });
   const notifier = createNotifier({
@@ -51,9 +63,22 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
     ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
   });
 
-  const evaluate = async (): Promise<Evaluation> => {
-    const evaluation = await engine.evaluate(options.now());
-    notifier.update(evaluation.alerts);
+  // Requests arriving together share one evaluation: the clocks are compared at most every
+  // REUSE_MS of both the wall clock and the API's clock, unless someone changed an alert meanwhile.
+  let recent: { evaluation: Promise<Evaluation>; wall: number; clock: number; version: number } | undefined;
+  const evaluate = (): Promise<Evaluation> => {
+    const now = options.now();
+    if (recent && recent.version === stateVersion && Date.now() - recent.wall < REUSE_MS && Math.abs(now.getTime() - recent.clock) < REUSE_MS) {
+      return recent.evaluation;
+    }
+    const evaluation = engine.evaluate(now).then((result) => {
+      notifier.update(result.alerts);
+      return result;
+    });
+    recent = { evaluation, wall: Date.now(), clock: now.getTime(), version: stateVersion };
+    evaluation.catch(() => {
+      if (recent?.evaluation === evaluation) recent = undefined;
+    });
     return evaluation;
   };
 
