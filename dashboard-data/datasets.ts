@@ -41,11 +41,15 @@ export const DATASETS = {
     from fct_inquiries as inquiries
     left join dim_agents as agents on agents.agent_id = inquiries.first_response_agent_id
     where not inquiries.is_history and inquiries.first_response_agent_id is not null
-      and inquiries.opened_at >= (select as_of from meta_build) - interval 56 days`,
+      and inquiries.opened_at >= (select as_of from meta_build) - interval 56 days
+    -- A page must stay small at any volume: at most 400 inquiries per person, a fixed pseudo-random sample.
+    qualify row_number() over (partition by inquiries.first_response_agent_id order by hash(inquiries.inquiry_id)) <= 400`,
   'next-actions': `
     select next_actions.*, assignees.agent_name as assignee_name, assignees.team as assignee_team
     from rpt_next_actions as next_actions
     left join dim_agents as assignees on assignees.agent_id = next_actions.assignee_agent_id
+    -- The top of the queue is what a page can act on; the API serves all of it.
+    where priority_rank <= 2000
     order by priority_rank`,
   'agents': `select agent_id, agent_name, role, team, supervisor_id, is_active from dim_agents where agent_id <> 'business_app'`,
   'data-health': `select * from rpt_data_health order by kind`,
