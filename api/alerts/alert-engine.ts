@@ -68,7 +68,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       firing.set(clock.alertId, clock);
     }
 
-    const alerts = [...firing.values()].map((clock) => toAlert(clock, now, options));
+    // Sorted once here, most severe then soonest due, so every request only filters and pages.
+    const alerts = [...firing.values()].map((clock) => toAlert(clock, now, options)).sort(bySeverityThenDue);
     const current = new Map(alerts.map((alert) => [alert.id, alert]));
     const changes: AlertChange[] = [];
     const at = now.toISOString();
@@ -100,6 +101,12 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       return () => listeners.delete(listener);
     },
   };
+}
+
+const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 } as const;
+
+function bySeverityThenDue(a: Alert, b: Alert): number {
+  return SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 function statusChange(alert: Alert): AlertChange['type'] {

@@ -9,7 +9,6 @@ import { AlertBody, alertJson, decodeCursor, encodeCursor } from './alert-json.t
 
 const AlertId = Type.String({ pattern: '^al_[0-9a-f]{20}$', description: 'An alert id (al_ and 20 hex digits).' });
 const Errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 429: ErrorBody, 503: ErrorBody };
-const SEVERITY_ORDER = Object.fromEntries(SEVERITIES.map((severity, index) => [severity, index]));
 
 /** Firing alerts, one alert, and what people do to one: acknowledge, snooze. */
 export const alertRoutes: FastifyPluginAsyncTypebox<{ alerts: AlertService }> = async (app, { alerts }) => {
@@ -64,10 +63,6 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ alerts: AlertService }> = 
             (query.category === undefined || alert.triageCategory === query.category) &&
             (query.inquiry_id === undefined || alert.inquiryId === query.inquiry_id) &&
             (since === undefined || Date.parse(alert.firesAt) >= since),
-        )
-        .sort(
-          (a, b) =>
-            SEVERITY_ORDER[b.severity]! - SEVERITY_ORDER[a.severity]! || a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id),
         );
       const limit = query.limit ?? 100;
       const page = matching.slice(offset, offset + limit);

@@ -41,26 +41,31 @@ export function scopeParams(principal: Principal): { scope_team: string | null; 
   };
 }
 
+/** The whole queue of one build, with the team each item belongs to (the owner's, else the assignee's). */
 const QUEUE_SQL = `
-  with queue as (
-    select next_actions.*, coalesce(owners.team, assignees.team) as team
-    from rpt_next_actions as next_actions
-    left join dim_agents as owners on owners.agent_id = next_actions.owner_agent_id
-    left join dim_agents as assignees on assignees.agent_id = next_actions.assignee_agent_id
-  )
-  select *
-  from queue
-  where ($scope_team::varchar is null or team = $scope_team)
-    and ($scope_agent::varchar is null or owner_agent_id = $scope_agent or assignee_agent_id = $scope_agent)
-    and ($assignee::varchar is null or assignee_agent_id = $assignee)
-    and ($team::varchar is null or team = $team)
-    and ($inquiry_id::varchar is null or inquiry_id = $inquiry_id)
-    and ($action::varchar is null or action = $action)
-  order by priority_rank
-  limit $limit offset $offset`;
+  select next_actions.*, coalesce(owners.team, assignees.team) as team
+  from rpt_next_actions as next_actions
+  left join dim_agents as owners on owners.agent_id = next_actions.owner_agent_id
+  left join dim_agents as assignees on assignees.agent_id = next_actions.assignee_agent_id
+  order by priority_rank`;
+
+type QueueRow = Record<string, unknown>;
 
 /** The team's queue, rpt_next_actions in priority order, with lateness and the 24-hour window as of now. */
 export const queueRoute: FastifyPluginAsyncTypebox<{ warehouse: WarehouseReader; alerts: AlertService }> = async (app, { warehouse, alerts }) => {
+  // The queue changes only with a build: read once per build, then every request filters in memory.
+  let cached: { version: string; rows: Promise<QueueRow[]> } | undefined;
+  const queueOf = (snapshot: Awaited<ReturnType<WarehouseReader['snapshot']>>): Promise<QueueRow[]> => {
+    if (cached?.version !== snapshot.version) {
+      const rows = warehouse.withConnection(snapshot, async (connection) => jsonRows(await connection.runAndReadAll(QUEUE_SQL)));
+      cached = { version: snapshot.version, rows };
+      rows.catch(() => {
+        if (cached?.rows === rows) cached = undefined;
+      });
+    }
+    return cached.rows;
+  };
+
   app.get(
     '/queue',
     {
@@ -92,19 +97,17 @@ export const queueRoute: FastifyPluginAsyncTypebox<{ warehouse: WarehouseReader;
       const offset = decodeCursor(query.cursor);
       if (offset < 0) throw badRequest('cursor is not one this API gave out');
       const snapshot = await warehouse.snapshot();
-      const rows = await warehouse.withConnection(snapshot, async (connection) =>
-        jsonRows(
-          await connection.runAndReadAll(QUEUE_SQL, {
-            ...scopeParams(principal),
-            assignee: query.assignee ?? null,
-            team: query.team ?? null,
-            inquiry_id: query.inquiry_id ?? null,
-            action: query.action ?? null,
-            limit: limit + 1,
-            offset,
-          }),
-        ),
+      const scope = scopeParams(principal);
+      const matching = (await queueOf(snapshot)).filter(
+        (row) =>
+          (scope.scope_team === null || row.team === scope.scope_team) &&
+          (scope.scope_agent === null || row.owner_agent_id === scope.scope_agent || row.assignee_agent_id === scope.scope_agent) &&
+          (query.assignee === undefined || row.assignee_agent_id === query.assignee) &&
+          (query.team === undefined || row.team === query.team) &&
+          (query.inquiry_id === undefined || row.inquiry_id === query.inquiry_id) &&
+          (query.action === undefined || row.action === query.action),
       );
+      const rows = matching.slice(offset, offset + limit + 1);
       const now = alerts.now().getTime();
       const items = rows.slice(0, limit).map((row) => ({
         ...row,
