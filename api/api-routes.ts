@@ -55,7 +55,7 @@ export const apiRoutes: FastifyPluginAsyncTypebox<ApiRoutesOptions> = async (api
   await api.register(silenceRoutes, { alerts });
   await api.register(queueRoute, { warehouse, alerts });
   await api.register(inquiryContextRoute, { warehouse, alerts });
-  await api.register(healthRoutes, { warehouse, alerts });
+  await api.register(healthRoutes, { warehouse });
   await api.register(martRoutes, { warehouse });
   api.get('/openapi.json', { schema: { hide: true } }, async () => api.swagger());
 

@@ -28,6 +28,11 @@ export const ErrorBody = {
   required: ['error'],
 } as const;
 
+/** The error responses a route declares, for its schema and the OpenAPI document: `...errorResponses(400, 401)`. */
+export function errorResponses<Status extends number>(...statuses: Status[]): Record<Status, typeof ErrorBody> {
+  return Object.fromEntries(statuses.map((status) => [status, ErrorBody])) as Record<Status, typeof ErrorBody>;
+}
+
 const CODES: Record<number, string> = {
   400: 'bad_request',
   401: 'unauthorized',

@@ -2,7 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { ServerResponse } from 'node:http';
 import type { AlertService } from '../alerts/alert-service.ts';
 import { canSee } from '../auth/scope.ts';
-import { ErrorBody } from '../errors.ts';
+import { errorResponses } from '../errors.ts';
 import { alertJson } from './alert-json.ts';
 
 /** A comment line every so often keeps proxies from closing a quiet stream. */
@@ -30,8 +30,7 @@ export const alertStreamRoute: FastifyPluginAsyncTypebox<{ alerts: AlertService 
             description: 'event: snapshot, then event: alert per change; data is JSON.',
             content: { 'text/event-stream': { schema: Type.String() } },
           },
-          401: ErrorBody,
-          503: ErrorBody,
+          ...errorResponses(401, 503),
         },
       },
     },

@@ -4,11 +4,11 @@ import { ALERT_KINDS, SEVERITIES, type Alert } from '../alerts/alert.ts';
 import type { AlertService } from '../alerts/alert-service.ts';
 import { requireRole } from '../auth/authenticate.ts';
 import { actor, canSee, checkFilters } from '../auth/scope.ts';
-import { badRequest, ErrorBody, notFound } from '../errors.ts';
+import { badRequest, errorResponses, notFound } from '../errors.ts';
 import { AlertBody, alertJson, decodeCursor, encodeCursor } from './alert-json.ts';
 
 const AlertId = Type.String({ pattern: '^al_[0-9a-f]{20}$', description: 'An alert id (al_ and 20 hex digits).' });
-const Errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 429: ErrorBody, 503: ErrorBody };
+const Errors = errorResponses(400, 401, 403, 404, 429, 503);
 
 /** Firing alerts, one alert, and what people do to one: acknowledge, snooze. */
 export const alertRoutes: FastifyPluginAsyncTypebox<{ alerts: AlertService }> = async (app, { alerts }) => {

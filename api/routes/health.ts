@@ -1,7 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AlertService } from '../alerts/alert-service.ts';
 import { checkFilters } from '../auth/scope.ts';
-import { badRequest, ErrorBody } from '../errors.ts';
+import { badRequest, errorResponses } from '../errors.ts';
 import { jsonRows } from '../warehouse/json-rows.ts';
 import type { WarehouseReader } from '../warehouse/warehouse-reader.ts';
 import { scopeParams } from './queue.ts';
@@ -21,8 +20,8 @@ const WEEKLY_SQL = `
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** GET /api/health/weekly - agg_response_health_weekly as JSON; GET /readyz - is the warehouse there and fresh. */
-export const healthRoutes: FastifyPluginAsyncTypebox<{ warehouse: WarehouseReader; alerts: AlertService }> = async (app, { warehouse }) => {
+/** GET /api/health/weekly - agg_response_health_weekly as JSON. */
+export const healthRoutes: FastifyPluginAsyncTypebox<{ warehouse: WarehouseReader }> = async (app, { warehouse }) => {
   app.get(
     '/health/weekly',
     {
@@ -38,11 +37,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ warehouse: WarehouseReade
         }),
         response: {
           200: Type.Object({ warehouse_as_of: Type.String({ format: 'date-time' }), rows: Type.Array(Type.Object({}, { additionalProperties: true })) }),
-          400: ErrorBody,
-          401: ErrorBody,
-          403: ErrorBody,
-          429: ErrorBody,
-          503: ErrorBody,
+          ...errorResponses(400, 401, 403, 429, 503),
         },
       },
     },

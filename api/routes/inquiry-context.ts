@@ -2,7 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AlertService } from '../alerts/alert-service.ts';
 import { canSee } from '../auth/scope.ts';
-import { ErrorBody, notFound } from '../errors.ts';
+import { errorResponses, notFound } from '../errors.ts';
 import { jsonRows } from '../warehouse/json-rows.ts';
 import type { WarehouseReader } from '../warehouse/warehouse-reader.ts';
 import { alertJson } from './alert-json.ts';
@@ -72,11 +72,7 @@ export const inquiryContextRoute: FastifyPluginAsyncTypebox<{ warehouse: Warehou
             next_action: Type.Union([Row, Type.Null()]),
             alerts: Rows,
           }),
-          400: ErrorBody,
-          401: ErrorBody,
-          404: ErrorBody,
-          429: ErrorBody,
-          503: ErrorBody,
+          ...errorResponses(400, 401, 404, 429, 503),
         },
       },
     },

@@ -3,7 +3,7 @@ import { tableToIPC } from 'apache-arrow';
 import { arrowTable } from '../../lib/arrow-table.ts';
 import { quoteIdentifier } from '../../lib/duckdb.ts';
 import { requireRole } from '../auth/authenticate.ts';
-import { ApiError, badRequest, ErrorBody, notFound } from '../errors.ts';
+import { ApiError, badRequest, errorResponses, notFound } from '../errors.ts';
 import { jsonRows } from '../warehouse/json-rows.ts';
 import type { WarehouseReader } from '../warehouse/warehouse-reader.ts';
 
@@ -34,8 +34,7 @@ export const martRoutes: FastifyPluginAsyncTypebox<{ warehouse: WarehouseReader 
         tags: ['analysts'],
         response: {
           200: Type.Object({ marts: Type.Array(Type.Object({ name: Type.String(), columns: Type.Array(Type.Object({ name: Type.String(), type: Type.String() })) })) }),
-          401: ErrorBody,
-          403: ErrorBody,
+          ...errorResponses(401, 403),
         },
       },
     },
@@ -71,12 +70,7 @@ export const martRoutes: FastifyPluginAsyncTypebox<{ warehouse: WarehouseReader 
               [ARROW_STREAM]: { schema: Type.String({ format: 'binary' }) },
             },
           },
-          400: ErrorBody,
-          401: ErrorBody,
-          403: ErrorBody,
-          404: ErrorBody,
-          406: ErrorBody,
-          503: ErrorBody,
+          ...errorResponses(400, 401, 403, 404, 406, 503),
         },
       },
     },

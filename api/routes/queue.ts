@@ -2,7 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { AlertService } from '../alerts/alert-service.ts';
 import { checkFilters } from '../auth/scope.ts';
 import type { Principal } from '../auth/principal.ts';
-import { badRequest, ErrorBody } from '../errors.ts';
+import { badRequest, errorResponses } from '../errors.ts';
 import { jsonRows } from '../warehouse/json-rows.ts';
 import type { WarehouseReader } from '../warehouse/warehouse-reader.ts';
 import { decodeCursor, encodeCursor } from './alert-json.ts';
@@ -82,11 +82,7 @@ export const queueRoute: FastifyPluginAsyncTypebox<{ warehouse: WarehouseReader;
         }),
         response: {
           200: Type.Object({ now: Type.String({ format: 'date-time' }), warehouse_as_of: Type.String({ format: 'date-time' }), items: Type.Array(QueueItem), next_cursor: Text }),
-          400: ErrorBody,
-          401: ErrorBody,
-          403: ErrorBody,
-          429: ErrorBody,
-          503: ErrorBody,
+          ...errorResponses(400, 401, 403, 429, 503),
         },
       },
     },

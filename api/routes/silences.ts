@@ -6,7 +6,7 @@ import type { Silence } from '../alerts/alert-state.ts';
 import { requireRole } from '../auth/authenticate.ts';
 import { actor } from '../auth/scope.ts';
 import type { Principal } from '../auth/principal.ts';
-import { badRequest, ErrorBody, forbidden, notFound } from '../errors.ts';
+import { badRequest, errorResponses, forbidden, notFound } from '../errors.ts';
 
 const Matchers = Type.Object(
   {
@@ -28,7 +28,7 @@ const SilenceBody = Type.Object({
   comment: Type.Union([Type.String(), Type.Null()]),
   expired_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
-const Errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 429: ErrorBody };
+const Errors = errorResponses(400, 401, 403, 404, 429);
 const MAX_SILENCE_MS = 90 * 86_400_000;
 
 /** A supervisor's silences are their team's: one they create is bound to it, and only those they see. */

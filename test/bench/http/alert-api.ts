@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createKey, revokeKey } from '../../../lib/api-keys.ts';
 import { dataPaths } from '../../../lib/data-paths.ts';
 import type { BenchContext, BenchSize, Measurement, MeasurementSummary, Stats, Workload } from '../workload.ts';
-import { freePort, runLoad, startServer, type LoadResult, type Server } from './processes.ts';
+import { freePort, latencyExtra, runLoad, startServer, type Server } from './processes.ts';
 
 const RATE = 200;
 const CONNECTIONS = 10;
@@ -47,16 +47,6 @@ async function countPages(url: string, authorization: string, field: 'alerts' | 
   }
   return { count, byStatus, complete: false };
 }
-
-const latencyExtra = (result: LoadResult) => ({
-  req_per_s: Math.round(result.requestsPerSecond),
-  p50_ms: result.latency.p50,
-  p99_ms: result.latency.p99,
-  max_ms: result.latency.max,
-  non2xx: result.non2xx,
-  errors: result.errors,
-  pacer: result.pacer,
-});
 
 export const alertApi: Workload = {
   name: 'alert API',

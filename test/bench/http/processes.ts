@@ -147,6 +147,17 @@ export interface LoadResult {
  * Runs autocannon in a second process (test/bench/http/load.ts, through tsx), with the spec in a
  * JSON file, and returns its result. Killed if it runs well past its duration.
  */
+/** A load result's figures as a measurement's extras. */
+export const latencyExtra = (result: LoadResult) => ({
+  req_per_s: Math.round(result.requestsPerSecond),
+  p50_ms: result.latency.p50,
+  p99_ms: result.latency.p99,
+  max_ms: result.latency.max,
+  non2xx: result.non2xx,
+  errors: result.errors,
+  pacer: result.pacer,
+});
+
 export async function runLoad(spec: LoadSpec, options: { repoRoot: string; scratchDir: string; name: string }): Promise<LoadResult> {
   const specFile = join(options.scratchDir, `${options.name.replace(/[^a-z0-9]+/gi, '-')}-${Date.now()}.json`);
   const pacer = spec.pacer ?? (process.env.REPLYWATCH_BENCH_PACER === 'autocannon' ? 'autocannon' : 'uniform');

@@ -17,7 +17,8 @@ import { createInterface } from 'node:readline';
 import { signatureOf } from '../../../api/webhooks/verify-signature.ts';
 import type { BenchContext, BenchSize, Measurement, MeasurementSummary, ProfileSection, Stats, Workload } from '../workload.ts';
 import { selfTime } from './profile-summary.ts';
-import { countLandingLines, freePort, runLoad, startServer, type LoadRequest, type LoadResult, type Server } from './processes.ts';
+import { inboundWebhook } from '../../api/scenario/alert-scenario.ts';
+import { countLandingLines, freePort, latencyExtra, runLoad, startServer, type LoadRequest, type Server } from './processes.ts';
 
 const APP_SECRET = 'bench-app-secret-0123456789';
 const VERIFY_TOKEN = 'bench-verify-token';
@@ -53,28 +54,6 @@ async function webhookBodies(dataDir: string): Promise<string[]> {
   return Array.from({ length: 20 }, (_, index) => inboundWebhook(`9198000${String(index).padStart(5, '0')}`, `Contact ${index}`, 'Please send the fee details', at + index * 1000));
 }
 
-/** As test/api/scenario/alert-scenario.ts builds one: a text message from a customer. */
-function inboundWebhook(waId: string, name: string, text: string, at: number): string {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '919820012345', phone_number_id: '106540352242922' },
-              contacts: [{ profile: { name }, wa_id: waId }],
-              messages: [{ from: waId, id: `wamid.IN${waId}${at}`, timestamp: String(Math.floor(at / 1000)), type: 'text', text: { body: text } }],
-            },
-          },
-        ],
-      },
-    ],
-  });
-}
 
 /** Peak RSS of a live process (Linux), or undefined. */
 function peakRss(pid: number | undefined): number | undefined {
@@ -86,16 +65,6 @@ function peakRss(pid: number | undefined): number | undefined {
     return undefined;
   }
 }
-
-const latencyExtra = (result: LoadResult) => ({
-  req_per_s: Math.round(result.requestsPerSecond),
-  p50_ms: result.latency.p50,
-  p99_ms: result.latency.p99,
-  max_ms: result.latency.max,
-  non2xx: result.non2xx,
-  errors: result.errors,
-  pacer: result.pacer,
-});
 
 export const webhookReceiver: Workload = {
   name: 'webhook receiver',
