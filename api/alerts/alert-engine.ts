@@ -10,10 +10,14 @@ export interface AlertEngineOptions {
   liveReplies: LiveReplies;
   /** Share of the first-response target after which it is at risk (config alerts.atRiskShare). */
   atRiskShare: number;
+  /** Changes whenever people ack, snooze or silence: an evaluation from before it is not reused. */
+  stateRevision?: () => number;
 }
 
 export interface Evaluation {
   at: Date;
+  /** When every clock was last compared: earlier than `at` when nothing could have changed since. */
+  comparedAt: Date;
   alerts: Alert[];
   changes: AlertChange[];
   warehouse: { asOf: Date; builtAt: Date };
@@ -41,35 +45,77 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     return loaded;
   };
 
+  // The last full comparison, and until when nothing in it can change by the clock alone.
+  let last: { evaluation: Evaluation; snapshot: string; replies: number; revision: number; validUntil: number } | undefined;
+
   const run = async (now: Date): Promise<Evaluation> => {
     const { snapshot, clocks, roleLevels } = await clocksFor();
     const time = now.getTime();
     const buildTime = snapshot.asOf.getTime();
     options.liveReplies.refresh(buildTime);
+    const revision = options.stateRevision?.() ?? 0;
+    if (
+      last &&
+      last.snapshot === snapshot.version &&
+      last.replies === options.liveReplies.seen &&
+      last.revision === revision &&
+      time >= last.evaluation.at.getTime() &&
+      time < last.validUntil
+    ) {
+      return retimed(last.evaluation, now);
+    }
+
+    // The earliest moment after `now` at which a comparison below would come out differently.
+    let validUntil = Number.POSITIVE_INFINITY;
+    const changesAt = (moment: number | null): void => {
+      if (moment !== null && moment > time && moment < validUntil) validUntil = moment;
+    };
     const repliedTo = (clock: AlertClock): boolean => {
       if (!clock.resolvesOnReply || !clock.contactWaId) return false;
-      return options.liveReplies
-        .repliesTo(clock.phoneNumberId, clock.contactWaId, buildTime)
-        .some(
-          (reply) =>
-            reply.sentAt >= clock.startedAt &&
-            reply.sentAt <= time &&
-            (clock.resolvingRoleLevel === null || (roleLevels.get(reply.agentId) ?? 0) >= clock.resolvingRoleLevel),
-        );
+      for (const reply of options.liveReplies.repliesTo(clock.phoneNumberId, clock.contactWaId, buildTime)) {
+        if (reply.sentAt < clock.startedAt) continue;
+        if (clock.resolvingRoleLevel !== null && (roleLevels.get(reply.agentId) ?? 0) < clock.resolvingRoleLevel) continue;
+        if (reply.sentAt <= time) return true;
+        changesAt(reply.sentAt);
+      }
+      return false;
     };
 
     const firing = new Map<string, AlertClock>();
+    let visited = 0;
     for (const clock of clocks) {
+      // Requests keep being answered while a large business's clocks are compared.
+      if (++visited % YIELD_EVERY === 0) await yieldToRequests();
       const firesAt = clock.kind === 'first_response_at_risk' ? clock.startedAt + options.atRiskShare * (clock.dueAt - clock.startedAt) : clock.firesAt;
-      if (firesAt === null || time < firesAt) continue;
+      if (firesAt === null) continue;
+      if (time < firesAt) {
+        changesAt(firesAt);
+        continue;
+      }
       // At risk only until it is due; from then the breach speaks for the same obligation.
-      if (clock.kind === 'first_response_at_risk' && time >= clock.dueAt) continue;
+      if (clock.kind === 'first_response_at_risk') {
+        if (time >= clock.dueAt) continue;
+        changesAt(clock.dueAt);
+      }
       if (repliedTo(clock)) continue;
+      changesAt(clock.escalatesAt);
+      changesAt(clock.serviceWindowClosesAt === null ? null : clock.serviceWindowClosesAt + 1);
       firing.set(clock.alertId, clock);
+    }
+    for (const silence of options.state.silences()) {
+      changesAt(Date.parse(silence.starts_at));
+      changesAt(Date.parse(silence.ends_at));
     }
 
     // Sorted once here, most severe then soonest due, so every request only filters and pages.
-    const alerts = [...firing.values()].map((clock) => toAlert(clock, now, options)).sort(bySeverityThenDue);
+    const alerts: Alert[] = [];
+    for (const clock of firing.values()) {
+      if (alerts.length % YIELD_EVERY === YIELD_EVERY - 1) await yieldToRequests();
+      const alert = toAlert(clock, now, options);
+      if (alert.snoozedUntil) changesAt(Date.parse(alert.snoozedUntil));
+      alerts.push(alert);
+    }
+    alerts.sort(bySeverityThenDue);
     const current = new Map(alerts.map((alert) => [alert.id, alert]));
     const changes: AlertChange[] = [];
     const at = now.toISOString();
@@ -85,7 +131,9 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       changes.push({ type: 'resolved', at, alert });
     }
     previous = current;
-    const evaluation: Evaluation = { at: now, alerts, changes, warehouse: { asOf: snapshot.asOf, builtAt: snapshot.builtAt } };
+    const evaluation: Evaluation = { at: now, comparedAt: now, alerts, changes, warehouse: { asOf: snapshot.asOf, builtAt: snapshot.builtAt } };
+    // Resolving above forgot marks, so the revision is read again.
+    last = { evaluation, snapshot: snapshot.version, replies: options.liveReplies.seen, revision: options.stateRevision?.() ?? 0, validUntil };
     if (changes.length) for (const listener of listeners) listener(changes, evaluation);
     return evaluation;
   };
@@ -101,6 +149,21 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       return () => listeners.delete(listener);
     },
   };
+}
+
+/** Clocks compared between two yields to the event loop: a few milliseconds of work. */
+const YIELD_EVERY = 2000;
+
+const yieldToRequests = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The same alerts at a later moment before anything crosses a threshold: only the lateness moves.
+ * Copying is ~100× cheaper than comparing every clock again.
+ */
+function retimed(evaluation: Evaluation, now: Date): Evaluation {
+  const time = now.getTime();
+  const alerts = evaluation.alerts.map((alert) => ({ ...alert, secondsLate: Math.floor((time - Date.parse(alert.dueAt)) / 1000) }));
+  return { ...evaluation, at: now, alerts, changes: [] };
 }
 
 const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 } as const;

@@ -52,7 +52,13 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
     expireSilence: (...args) => (stateVersion++, journaled.expireSilence(...args)),
   };
   const liveReplies = createLiveReplies(options.paths.landing);
-  const engine = createAlertEngine({ warehouse: options.warehouse, state, liveReplies, atRiskShare: options.config.alerts.atRiskShare });
+  const engine = createAlertEngine({
+    warehouse: options.warehouse,
+    state,
+    liveReplies,
+    atRiskShare: options.config.alerts.atRiskShare,
+    stateRevision: () => stateVersion,
+  });
   const notifier = createNotifier({
     config: options.config.notifications,
     muteWindows: options.config.alerts.muteWindows,

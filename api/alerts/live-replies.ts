@@ -16,6 +16,8 @@ export interface LiveReplies {
   refresh(sinceMs: number): void;
   /** Replies to this contact on this number that landed at or after `landedSince`, oldest first. */
   repliesTo(phoneNumberId: string, contactWaId: string, landedSince: number): LiveReply[];
+  /** Replies read so far: unchanged means nothing new landed that could resolve an alert. */
+  readonly seen: number;
 }
 
 /** Folders that carry replies: webhooks (Business-app echoes) and outbound records from the team's tool. */
@@ -37,7 +39,9 @@ export function createLiveReplies(landingDir: string): LiveReplies {
   const byContact = new Map<string, LiveReply[]>();
   const key = (phoneNumberId: string, contactWaId: string): string => `${phoneNumberId}|${contactWaId}`;
 
+  let seen = 0;
   const add = (reply: LiveReply): void => {
+    seen += 1;
     const list = byContact.get(key(reply.phoneNumberId, reply.contactWaId)) ?? [];
     list.push(reply);
     byContact.set(key(reply.phoneNumberId, reply.contactWaId), list);
@@ -92,6 +96,9 @@ export function createLiveReplies(landingDir: string): LiveReplies {
           }
         }
       }
+    },
+    get seen() {
+      return seen;
     },
     repliesTo(phoneNumberId, contactWaId, landedSince) {
       return (byContact.get(key(phoneNumberId, contactWaId)) ?? []).filter((reply) => reply.landedAt >= landedSince);
