@@ -5,24 +5,29 @@ import { acquirePipelineLock } from '../lib/pipeline-lock.ts';
 import { UserError } from '../lib/user-error.ts';
 import { syncDirectory } from '../ingest/landing/segment-writer.ts';
 import { loadPendingSegments, type LoadSummary } from '../ingest/load-raw.ts';
+import { buildFingerprint, startFromPrevious } from './build-fingerprint.ts';
 import { runDbtBuild } from './run-dbt.ts';
 
 export interface BuildResult {
   load: LoadSummary;
   asOf: Date;
   seconds: number;
+  /** Whether the incremental models started from the previous warehouse (false: built in full). */
+  incremental: boolean;
 }
 
 /**
  * Loads pending landing segments into raw.duckdb, then runs `dbt build` into a new warehouse file
  * and swaps it over warehouse.duckdb with one atomic rename, only when every model and test passed.
+ * The new file starts as a copy of the live one when the project and raw.duckdb are the ones it was
+ * built from, so the incremental models only append new rows; otherwise everything builds in full.
  * A failed build deletes its file and leaves the previous warehouse in place; readers that hold
  * the old file open keep reading it.
  */
 export async function buildWarehouse(
   paths: DataPaths,
   asOf: Date,
-  options: { signal?: AbortSignal; quiet?: boolean } = {},
+  options: { signal?: AbortSignal; quiet?: boolean; fullRefresh?: boolean } = {},
 ): Promise<BuildResult> {
   const started = Date.now();
   mkdirSync(paths.root, { recursive: true });
@@ -30,7 +35,9 @@ export async function buildWarehouse(
   try {
     const load = await loadPendingSegments(paths, { quiet: options.quiet });
     removeDatabase(paths.nextWarehouse);
-    const outcome = await runDbtBuild(paths, paths.nextWarehouse, asOf, options);
+    const fingerprint = await buildFingerprint(paths);
+    const incremental = !options.fullRefresh && (await startFromPrevious(paths, fingerprint));
+    const outcome = await runDbtBuild(paths, paths.nextWarehouse, asOf, { ...options, fingerprint });
     if (options.signal?.aborted) {
       removeDatabase(paths.nextWarehouse);
       throw new UserError('build stopped; the previous warehouse is unchanged');
@@ -49,7 +56,7 @@ export async function buildWarehouse(
     rmSync(`${paths.warehouse}.wal`, { force: true });
     renameSync(paths.nextWarehouse, paths.warehouse);
     syncDirectory(paths.root);
-    return { load, asOf, seconds: (Date.now() - started) / 1000 };
+    return { load, asOf, seconds: (Date.now() - started) / 1000, incremental };
   } finally {
     release();
   }

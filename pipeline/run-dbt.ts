@@ -23,14 +23,14 @@ const NODE_DONE = /\b(\d+) of (\d+) (OK|PASS|WARN|ERROR|FAIL|SKIP)\b/;
 
 /**
  * Runs `dbt build` against the given warehouse file, raw.duckdb attached read-only, with "now"
- * pinned by the `as_of` var. dbt's per-node lines drive a progress line; the outcome names every
+ * pinned by env REPLYWATCH_AS_OF (macro as_of). dbt's per-node lines drive a progress line; the outcome names every
  * model or test that failed, read from target/run_results.json.
  */
 export async function runDbtBuild(
   paths: DataPaths,
   warehousePath: string,
   asOf: Date,
-  options: { signal?: AbortSignal; quiet?: boolean } = {},
+  options: { signal?: AbortSignal; quiet?: boolean; fingerprint?: string } = {},
 ): Promise<DbtOutcome> {
   const dbt = venvTool('dbt');
   if (!dbt) throw new UserError('dbt is not installed in .venv; run `node scripts/setup.mjs` (or `npm start`)');
@@ -41,12 +41,14 @@ export async function runDbtBuild(
     '--profiles-dir', existsSync(join(project, 'profiles.yml')) ? project : PROJECT_ROOT,
     '--target-path', paths.dbtTarget,
     '--log-path', paths.dbtLogs,
-    '--vars', JSON.stringify({ as_of: asOf.toISOString() }),
   ];
   const env = {
     ...process.env,
     REPLYWATCH_WAREHOUSE_PATH: warehousePath,
     REPLYWATCH_RAW_PATH: paths.raw,
+    // Env vars, not --vars: a change of --vars switches off dbt's partial parsing.
+    REPLYWATCH_AS_OF: asOf.toISOString(),
+    REPLYWATCH_BUILD_FINGERPRINT: options.fingerprint ?? '',
     DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
     DBT_USE_COLORS: 'false',
   };

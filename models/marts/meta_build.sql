@@ -4,4 +4,7 @@
 select
   {{ as_of() }} as as_of,
   current_timestamp as built_at,
-  '{{ var("business_timezone") }}' as business_timezone
+  '{{ var("business_timezone") }}' as business_timezone,
+  -- Set by the CLI (pipeline/build-fingerprint.ts): the next build appends to a copy of this
+  -- warehouse only when its own fingerprint is the same.
+  '{{ env_var("REPLYWATCH_BUILD_FINGERPRINT", "") }}' as build_fingerprint

@@ -1,3 +1,6 @@
+-- Incremental: raw only gains rows, so a build appends the ones this table lacks (macros/incremental.sql).
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+
 with source as (
   select * from {{ source('whatsapp', 'messages') }}
 ),
@@ -70,3 +73,4 @@ renamed as (
 )
 
 select * from renamed
+{{ only_new_rows('message_id') }}

@@ -1,0 +1,90 @@
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildFingerprint } from '../../pipeline/build-fingerprint.ts';
+import { dataPaths } from '../../lib/data-paths.ts';
+import { DEMO_SOURCE_FILES } from '../helpers/demo-sources.ts';
+import { queryFile } from '../helpers/read-db.ts';
+import { REPO, runCli } from '../helpers/run-cli.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+
+/** Message logs arrive over time; the rest (roster, CRM) loads up front. */
+const ARRIVING = new Set(['whatsapp', 'outbound', 'inbox']);
+
+async function mustRun(args: string[]): Promise<string> {
+  const result = await runCli(args);
+  expect(result.code, `replywatch ${args.join(' ')}\n${result.stderr}`).toBe(0);
+  return result.stdout;
+}
+
+describe('an incremental build', () => {
+  it('equals a full build of the same data, table by table, row by row', async () => {
+    const incremental = dataPaths(tempDir('replywatch-incremental-'));
+    await mustRun(['--data', incremental.root, 'generate', '--months', '1', '--inquiries-per-month', '150']);
+    // The first 70% of each message log, built; then the rest arrives and is built on top.
+    const parts = join(incremental.root, 'parts');
+    mkdirSync(parts);
+    for (const [kind, file] of DEMO_SOURCE_FILES) {
+      const source = join(incremental.sources, file);
+      if (!ARRIVING.has(kind)) {
+        await mustRun(['--data', incremental.root, 'ingest', kind, source]);
+        continue;
+      }
+      const lines = readFileSync(source, 'utf8').trimEnd().split('\n');
+      const cut = Math.floor(lines.length * 0.7);
+      writeFileSync(join(parts, `early-${file}`), `${lines.slice(0, cut).join('\n')}\n`);
+      writeFileSync(join(parts, `late-${file}`), `${lines.slice(cut).join('\n')}\n`);
+      await mustRun(['--data', incremental.root, 'ingest', kind, join(parts, `early-${file}`)]);
+    }
+    expect(await mustRun(['--data', incremental.root, 'build'])).not.toMatch(/incrementally/);
+    for (const [kind, file] of DEMO_SOURCE_FILES) {
+      if (ARRIVING.has(kind)) await mustRun(['--data', incremental.root, 'ingest', kind, join(parts, `late-${file}`)]);
+    }
+    const full = dataPaths(tempDir('replywatch-full-'));
+    cpSync(incremental.root, full.root, { recursive: true, filter: (source) => !/\.leases|\.pipeline\.lock/.test(source) });
+    expect(await mustRun(['--data', incremental.root, 'build'])).toMatch(/incrementally/);
+    expect(await mustRun(['--data', full.root, 'build', '--full-refresh'])).not.toMatch(/incrementally/);
+
+    const tables = (await queryFile(full.warehouse, "select table_name from duckdb_tables() where schema_name = 'main' order by 1")).map((row) => String(row.table_name));
+    expect(tables).toContain('stg_whatsapp__messages');
+    expect(tables).toContain('int_message_phrase_matches');
+    const differences: Record<string, number> = {};
+    for (const table of tables) {
+      // built_at is the wall clock of each build.
+      const columns = table === 'meta_build' ? 'as_of, business_timezone, build_fingerprint' : '*';
+      const [row] = await queryFile(
+        incremental.warehouse,
+        `attach '${full.warehouse}' as full_build (read_only);
+         select
+           (select count(*) from (select ${columns} from main.${table} except all select ${columns} from full_build.main.${table})) +
+           (select count(*) from (select ${columns} from full_build.main.${table} except all select ${columns} from main.${table})) as differing`,
+      );
+      if (Number(row!.differing) > 0) differences[table] = Number(row!.differing);
+    }
+    expect(differences).toEqual({});
+    // And the late messages are in it: the incremental build appended them.
+    const [counts] = await queryFile(incremental.warehouse, 'select count(*) as messages from stg_whatsapp__messages');
+    const [raw] = await queryFile(incremental.raw, 'select count(*) as messages from raw_whatsapp_messages');
+    expect(Number(counts!.messages)).toBe(Number(raw!.messages));
+  });
+});
+
+describe('the build fingerprint', () => {
+  const restore: Array<() => void> = [];
+  afterEach(() => restore.splice(0).forEach((undo) => undo()));
+
+  it('changes with any file that shapes the incremental models, so the next build is a full one', async () => {
+    const project = tempDir('replywatch-project-');
+    for (const entry of ['models', 'macros', 'seeds', 'dbt_project.yml', 'profiles.yml']) cpSync(join(REPO, entry), join(project, entry), { recursive: true });
+    const previous = process.env.REPLYWATCH_DBT_PROJECT;
+    process.env.REPLYWATCH_DBT_PROJECT = project;
+    restore.push(() => (previous === undefined ? delete process.env.REPLYWATCH_DBT_PROJECT : (process.env.REPLYWATCH_DBT_PROJECT = previous)));
+    const paths = dataPaths(tempDir('replywatch-fingerprint-'));
+
+    const before = await buildFingerprint(paths);
+    expect(await buildFingerprint(paths)).toBe(before);
+    const phrases = join(project, 'seeds', 'intent_phrases.csv');
+    writeFileSync(phrases, `${readFileSync(phrases, 'utf8')}bilkul chahiye,high_intent,hinglish,word\n`);
+    expect(await buildFingerprint(paths)).not.toBe(before);
+  });
+});
