@@ -97,7 +97,8 @@ export async function loadPendingSegments(paths: DataPaths, options: { quiet?: b
   }
 }
 
-function memoryLimit(): string {
+/** DuckDB's memory limit for the pipeline (env REPLYWATCH_MEMORY_LIMIT, default 1GB), checked. */
+export function memoryLimit(): string {
   const limit = process.env.REPLYWATCH_MEMORY_LIMIT || '1GB';
   if (!MEMORY_LIMIT.test(limit)) throw new UserError(`REPLYWATCH_MEMORY_LIMIT "${limit}" is not a size like 1GB or 512MB`);
   return limit;

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataPaths } from '../lib/data-paths.ts';
 import { startProgress } from '../lib/progress.ts';
+import { memoryLimit } from '../ingest/load-raw.ts';
 import { UserError } from '../lib/user-error.ts';
 import { dbtProjectDir, PROJECT_ROOT, venvTool } from './project-paths.ts';
 
@@ -41,6 +42,8 @@ export async function runDbtBuild(
     '--profiles-dir', existsSync(join(project, 'profiles.yml')) ? project : PROJECT_ROOT,
     '--target-path', paths.dbtTarget,
     '--log-path', paths.dbtLogs,
+    // Unit tests check the rules, not the data: npm test runs them (test/pipeline/dbt-unit-tests.test.ts), builds do not.
+    '--exclude-resource-type', 'unit_test',
   ];
   const env = {
     ...process.env,
@@ -49,6 +52,7 @@ export async function runDbtBuild(
     // Env vars, not --vars: a change of --vars switches off dbt's partial parsing.
     REPLYWATCH_AS_OF: asOf.toISOString(),
     REPLYWATCH_BUILD_FINGERPRINT: options.fingerprint ?? '',
+    REPLYWATCH_MEMORY_LIMIT: memoryLimit(),
     DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
     DBT_USE_COLORS: 'false',
   };
