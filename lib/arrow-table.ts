@@ -23,7 +23,9 @@ export function arrowTable(names: string[], types: DuckDBType[], columns: DuckDB
     names.map((name, index) => {
       const type = types[index]!;
       const arrowType = arrowTypeOf(type);
-      return [name, vectorFromArray(columns[index]!.map((value) => arrowValue(value, arrowType)), arrowType)];
+      // A result without rows has no chunks, and then getColumns() returns no columns at all.
+      const values = columns[index] ?? [];
+      return [name, vectorFromArray(values.map((value) => arrowValue(value, arrowType)), arrowType)];
     }),
   );
   return new Table(vectors);

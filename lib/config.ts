@@ -146,10 +146,20 @@ function readConfigFile(file: string): ConfigOverrides {
     throw new UserError(`config file ${file} must hold a JSON object`);
   }
   const mode = statSync(file).mode & 0o777;
-  if (mode & 0o077 && /secret|token/i.test(JSON.stringify(Object.values(parsed)))) {
+  if (mode & 0o077 && holdsSecrets(parsed as Record<string, unknown>)) {
     throw new UserError(`config file ${file} holds secrets but others can read it (mode ${mode.toString(8)}); run: chmod 600 ${file}`);
   }
   return parsed as ConfigOverrides;
+}
+
+/**
+ * Whether a config file holds something that grants access: a setting named like a secret or a
+ * token, or notification webhook URLs, which carry their credential in the URL itself (Slack's do).
+ */
+function holdsSecrets(parsed: Record<string, unknown>): boolean {
+  const webhookUrls = (parsed.notifications as { webhookUrls?: unknown } | null | undefined)?.webhookUrls;
+  const hasWebhookUrls = typeof webhookUrls === 'object' && webhookUrls !== null && Object.keys(webhookUrls).length > 0;
+  return hasWebhookUrls || /secret|token/i.test(JSON.stringify(Object.values(parsed)));
 }
 
 /**

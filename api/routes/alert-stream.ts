@@ -48,6 +48,12 @@ export const alertStreamRoute: FastifyPluginAsyncTypebox<{ alerts: AlertService 
         // Nginx and similar proxies buffer responses unless told not to.
         'x-accel-buffering': 'no',
       });
+      // HEAD (fastify adds it to every GET) has no body, so Node would never send these headers:
+      // without this the request hangs, holding a subscription, until the client gives up.
+      if (request.method === 'HEAD') {
+        response.end();
+        return;
+      }
       let sequence = 0;
       const send = (event: string, data: unknown): void => {
         sequence += 1;

@@ -84,6 +84,15 @@ describe('`replywatch query`', () => {
     expect([...row.tags]).toEqual(['x', 'y']);
   });
 
+  it('writes an Arrow file with the columns and no rows when nothing matches', async () => {
+    const file = join(tempDir(), 'none.arrow');
+    const result = await query('select inquiry_id, opened_at from fct_inquiries where false', '--format', 'arrow', '--out', file);
+    expect(result.code, result.stderr).toBe(0);
+    const table = tableFromIPC(readFileSync(file));
+    expect(table.numRows).toBe(0);
+    expect(table.schema.fields.map((field) => field.name)).toEqual(['inquiry_id', 'opened_at']);
+  });
+
   it('opens the warehouse read-only', async () => {
     const result = await query('create table sneaky as select 1');
     expect(result.code).not.toBe(0);
