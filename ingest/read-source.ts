@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { fileError } from '../lib/file-error.ts';
 import { UserError } from '../lib/user-error.ts';
+import { wellFormedJson } from './well-formed-json.ts';
 
 export type SourceFormat = 'csv' | 'ndjson';
 
@@ -61,8 +62,11 @@ async function* readNdjson(input: Readable): AsyncGenerator<SourceRecord[]> {
   let batch: SourceRecord[] = [];
   const take = (text: string): void => {
     line += 1;
-    const trimmed = text.endsWith('\r') ? text.slice(0, -1) : text;
+    let trimmed = text.endsWith('\r') ? text.slice(0, -1) : text;
+    // A UTF-8 byte-order mark (Windows tools write one) is not part of the first record, as in CSV.
+    if (line === 1 && trimmed.startsWith('\ufeff')) trimmed = trimmed.slice(1);
     if (trimmed.trim() === '') return;
+    trimmed = wellFormedJson(trimmed);
     try {
       batch.push({ line, text: trimmed, value: JSON.parse(trimmed) });
     } catch (error) {
@@ -88,8 +92,10 @@ async function* readNdjson(input: Readable): AsyncGenerator<SourceRecord[]> {
 }
 
 async function* readCsv(path: string, input: Readable, requiredColumns: readonly string[]): AsyncGenerator<SourceRecord[]> {
+  // relax_quotes: a stray quote (`"Asha "the topper" Rao"`, `5" screen`) stays text in its field;
+  // without it the parser loses its place and swallows every later row into one error.
   const parser = input.pipe(
-    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, raw: true, info: true, skip_records_with_error: true }),
+    parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, raw: true, info: true, skip_records_with_error: true }),
   );
   const skipped: SourceRecord[] = [];
   parser.on('skip', (error: Error & { lines?: number; raw?: string }) => {

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { GroupCommitAppender } from '../../ingest/landing/group-commit-appender.ts';
 import { whatsappContract } from '../../ingest/contracts/whatsapp.ts';
+import { wellFormedJson } from '../../ingest/well-formed-json.ts';
 import { verifySignature } from './verify-signature.ts';
 
 export interface WhatsAppWebhookOptions {
@@ -75,7 +76,8 @@ export const whatsappWebhooks: FastifyPluginAsync<WhatsAppWebhookOptions> = asyn
     let text: string;
     let body: unknown;
     try {
-      text = strictUtf8.decode(raw);
+      // A lone surrogate escape would make the landing segment unreadable for DuckDB (see wellFormedJson).
+      text = wellFormedJson(strictUtf8.decode(raw));
       body = JSON.parse(text);
     } catch {
       return reply.code(400).send({ error: 'the body is not UTF-8 JSON' });

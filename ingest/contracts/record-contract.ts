@@ -53,12 +53,24 @@ export function schemaContract(options: {
       for (const field of fields) {
         const raw = (value as Record<string, unknown>)[field];
         if (raw === undefined) continue;
+        // Every field of every contract is a single value. Refused here, before Convert or an error
+        // message walks it: a value nested thousands deep would overflow the stack.
+        if (typeof raw === 'object' && raw !== null) {
+          return { ok: false, reason: `${field} is a JSON ${Array.isArray(raw) ? 'list' : 'object'}, not a single value` };
+        }
         record[field] = fromCsv && raw === '' ? null : raw;
       }
       options.prepare?.(record);
       const candidate = compiled.Check(record) ? record : (Value.Convert(options.schema, record) as Record<string, unknown>);
       const error = compiled.Errors(candidate).First();
       if (error) return { ok: false, reason: describeError(error.path, error.message, error.value) };
+      // A number where the contract wants text (an id or a phone number without quotes) is kept as
+      // its digits; past 2^53 they are no longer the digits in the file, and two ids could become one.
+      const given = value as Record<string, unknown>;
+      const inexact = fields.find(
+        (field) => typeof given[field] === 'number' && typeof candidate[field] === 'string' && !(Math.abs(given[field] as number) <= Number.MAX_SAFE_INTEGER),
+      );
+      if (inexact) return { ok: false, reason: `${inexact} ${String(given[inexact])} is a number too large to keep exactly; write it as a string` };
       const broken = options.rules?.(candidate);
       return broken ? { ok: false, reason: broken } : { ok: true, record: candidate };
     },

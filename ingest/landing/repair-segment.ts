@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { wellFormedJson } from '../well-formed-json.ts';
 import { createSegmentWriter, newSegmentName } from './segment-writer.ts';
 
 export interface RepairResult {
@@ -26,7 +27,8 @@ export async function repairSegment(path: string, quarantineDir: string, token: 
     if (text.trim() === '') continue;
     try {
       JSON.parse(text);
-      await repaired.append(text);
+      // Segments landed before lone surrogate escapes were replaced at landing still hold some.
+      await repaired.append(wellFormedJson(text));
       result.good += 1;
     } catch {
       result.bad += 1;

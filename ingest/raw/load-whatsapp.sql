@@ -1,6 +1,17 @@
 -- Loads new WhatsApp webhook bodies from landing_batch into the raw tables, flattening each body
 -- once. A retried delivery (same body) adds nothing; a message or status seen before adds nothing;
 -- a message or status that cannot be keyed is quarantined with its reason, and the rest loads.
+-- Nothing in a body may raise an error here: an error fails the whole group of segments, and every
+-- other body in it would wait behind the bad one.
+
+-- Meta sends Unix seconds as a string; some BSPs send milliseconds. A number out of range
+-- ("-99999999999999") is null rather than a conversion error.
+create or replace temp macro unix_instant(value) as try(
+  case
+    when try_cast(value as bigint) > 100000000000 then to_timestamp(try_cast(value as bigint) / 1000)
+    else to_timestamp(try_cast(value as bigint))
+  end
+);
 
 create or replace temp table batch_bodies as
 select record_sha256 as webhook_id, landing_id, landed_at, source, source_line, record as body
@@ -138,11 +149,7 @@ select
   history_phase,
   history_chunk_order,
   m.history_context.status as history_status,
-  -- Meta sends Unix seconds as a string; some BSPs send milliseconds.
-  case
-    when try_cast(m."timestamp" as bigint) > 100000000000 then to_timestamp(try_cast(m."timestamp" as bigint) / 1000)
-    else to_timestamp(try_cast(m."timestamp" as bigint))
-  end as sent_at,
+  unix_instant(m."timestamp") as sent_at,
   m."type" as message_type,
   m.text.body as text_body,
   coalesce(m.image.caption, m.video.caption, m.document.caption) as caption,
@@ -189,15 +196,17 @@ select
   case
     when m.id is null or m.id = '' then 'message without an id'
     when m."type" is null then 'message ' || m.id || ' without a type'
-    when try_cast(m."timestamp" as bigint) is null
+    when unix_instant(m."timestamp") is null
       then 'message ' || m.id || ' timestamp ' || coalesce('"' || m."timestamp" || '"', 'missing') || ' is not Unix seconds'
   end as problem
 from typed;
 
 insert into raw_quarantine by name
 with problems as (
-  select md5('whatsapp|' || problem || '|' || message::varchar) as quarantine_key, landing_id, landed_at as quarantined_at,
-    'whatsapp' as kind, source, source_line, problem as reason, message::varchar as record_text
+  -- A null in the list is quarantined as the text null (it has no text of its own to key on).
+  select md5('whatsapp|' || problem || '|' || coalesce(message::varchar, 'null')) as quarantine_key, landing_id,
+    landed_at as quarantined_at, 'whatsapp' as kind, source, source_line, problem as reason,
+    coalesce(message::varchar, 'null') as record_text
   from batch_messages
   where problem is not null
 )
@@ -234,16 +243,13 @@ select
   md5(concat_ws('|', s.id, s.status, s."timestamp")) as status_key,
   s.id as wamid, webhook_id, landing_id, landed_at, source, source_line, phone_number_id,
   s.status,
-  case
-    when try_cast(s."timestamp" as bigint) > 100000000000 then to_timestamp(try_cast(s."timestamp" as bigint) / 1000)
-    else to_timestamp(try_cast(s."timestamp" as bigint))
-  end as status_at,
+  unix_instant(s."timestamp") as status_at,
   s.recipient_id as recipient_wa_id,
   s.recipient_user_id,
   s.biz_opaque_callback_data,
   s.conversation.id as conversation_id,
   s.conversation.origin."type" as conversation_origin_type,
-  to_timestamp(try_cast(s.conversation.expiration_timestamp as bigint)) as conversation_expires_at,
+  try(to_timestamp(try_cast(s.conversation.expiration_timestamp as bigint))) as conversation_expires_at,
   s.pricing.billable as pricing_billable,
   s.pricing.pricing_model,
   s.pricing."type" as pricing_type,
@@ -255,15 +261,16 @@ select
   case
     when s.id is null or s.id = '' then 'status without a message id'
     when s.status is null then 'status of ' || s.id || ' without a status value'
-    when try_cast(s."timestamp" as bigint) is null
+    when unix_instant(s."timestamp") is null
       then 'status of ' || s.id || ' timestamp ' || coalesce('"' || s."timestamp" || '"', 'missing') || ' is not Unix seconds'
   end as problem
 from typed;
 
 insert into raw_quarantine by name
 with problems as (
-  select md5('whatsapp|' || problem || '|' || status_json::varchar) as quarantine_key, landing_id, landed_at as quarantined_at,
-    'whatsapp' as kind, source, source_line, problem as reason, status_json::varchar as record_text
+  select md5('whatsapp|' || problem || '|' || coalesce(status_json::varchar, 'null')) as quarantine_key, landing_id,
+    landed_at as quarantined_at, 'whatsapp' as kind, source, source_line, problem as reason,
+    coalesce(status_json::varchar, 'null') as record_text
   from batch_statuses
   where problem is not null
 )
@@ -295,7 +302,7 @@ keyed as (
   select
     md5(concat_ws('|', phone_number_id, c.wa_id, c.user_id, c.profile.username, c.profile.name)) as contact_key,
     webhook_id, landed_at,
-    coalesce(to_timestamp(latest_message_ts), landed_at) as seen_at,
+    coalesce(try(to_timestamp(latest_message_ts)), landed_at) as seen_at,
     phone_number_id, c.wa_id as wa_id, c.user_id as user_id, c.profile.username as username, c.profile.name as profile_name
   from typed
   where coalesce(c.wa_id, c.user_id, c.profile.username) is not null
@@ -318,5 +325,6 @@ typed as (
 select md5(webhook_id || '|' || error_json::varchar) as error_key, webhook_id, landed_at, phone_number_id,
   e.code as error_code, e.title as error_title, e.message as error_message, e.error_data.details as error_details, error_json
 from typed t
-where not exists (select 1 from raw_whatsapp_errors r where r.error_key = md5(t.webhook_id || '|' || t.error_json::varchar))
+where error_json is not null -- a null in the list says nothing
+  and not exists (select 1 from raw_whatsapp_errors r where r.error_key = md5(t.webhook_id || '|' || t.error_json::varchar))
 qualify row_number() over (partition by error_key) = 1;

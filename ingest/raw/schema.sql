@@ -220,10 +220,12 @@ create table if not exists raw_quarantine (
 -- "098111-12222", "0091 9811112222", "+91 (0) 98111 12222" or just "9811112222". Keep the digits, drop
 -- an international 00 or a trunk 0, and give a 10-digit local number the default country code. A number
 -- written with "+" or "00" is already international and never gets one ("+65 9123 4567" is Singapore).
--- Defined once, here; dbt staging and the CRM pull's match report both call it.
+-- Defined once, here; dbt staging and the CRM pull's match report both call it. A "+" counts when it
+-- comes before the first digit, whatever precedes it: a tab, "tel:", or the direction marks a number
+-- copied from WhatsApp carries ("\u202a+65 9123 4567\u202c" is Singapore, not a local 6591234567).
 create or replace macro normalize_phone(phone, default_country_code) as nullif(
   case
-    when regexp_matches(trim(phone), '^\(?\+') then regexp_replace(replace(phone, '(0)', ''), '[^0-9]', '', 'g')
+    when regexp_matches(phone, '^[^0-9]*[+＋]') then regexp_replace(replace(phone, '(0)', ''), '[^0-9]', '', 'g')
     when regexp_replace(replace(phone, '(0)', ''), '[^0-9]', '', 'g') like '00%' then substr(regexp_replace(replace(phone, '(0)', ''), '[^0-9]', '', 'g'), 3)
     when length(regexp_replace(replace(phone, '(0)', ''), '[^0-9]', '', 'g')) = length(default_country_code) + 11 and regexp_replace(replace(phone, '(0)', ''), '[^0-9]', '', 'g') like default_country_code || '0%'
       then default_country_code || substr(regexp_replace(replace(phone, '(0)', ''), '[^0-9]', '', 'g'), length(default_country_code) + 2)
