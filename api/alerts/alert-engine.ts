@@ -30,6 +30,11 @@ export interface AlertEngine {
    * reports what changed since the one before to the subscribers.
    */
   evaluate(now: Date): Promise<Evaluation>;
+  /**
+   * While a full comparison is running: the last one re-timed to `now`, if no person changed an
+   * alert since; else undefined. At most one comparison's duration behind, and never blocks.
+   */
+  whileComparing(now: Date): Evaluation | undefined;
   subscribe(listener: (changes: AlertChange[], evaluation: Evaluation) => void): () => void;
 }
 
@@ -47,24 +52,41 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
 
   // The last full comparison, and until when nothing in it can change by the clock alone.
   let last: { evaluation: Evaluation; snapshot: string; replies: number; revision: number; validUntil: number } | undefined;
+  let comparing = false;
 
   const run = async (now: Date): Promise<Evaluation> => {
-    const { snapshot, clocks, roleLevels } = await clocksFor();
-    const time = now.getTime();
-    const buildTime = snapshot.asOf.getTime();
-    options.liveReplies.refresh(buildTime);
-    const revision = options.stateRevision?.() ?? 0;
-    if (
-      last &&
-      last.snapshot === snapshot.version &&
-      last.replies === options.liveReplies.seen &&
-      last.revision === revision &&
-      time >= last.evaluation.at.getTime() &&
-      time < last.validUntil
-    ) {
-      return retimed(last.evaluation, now);
+    // Loading a new build's clocks or comparing every clock: requests meanwhile get the last answer.
+    comparing = true;
+    try {
+      const { snapshot, clocks, roleLevels } = await clocksFor();
+      const time = now.getTime();
+      const buildTime = snapshot.asOf.getTime();
+      options.liveReplies.refresh(buildTime);
+      const revision = options.stateRevision?.() ?? 0;
+      if (
+        last &&
+        last.snapshot === snapshot.version &&
+        last.replies === options.liveReplies.seen &&
+        last.revision === revision &&
+        time >= last.evaluation.at.getTime() &&
+        time < last.validUntil
+      ) {
+        return retimed(last.evaluation, now);
+      }
+      return await compare(now, snapshot, clocks, roleLevels, time, buildTime);
+    } finally {
+      comparing = false;
     }
+  };
 
+  const compare = async (
+    now: Date,
+    snapshot: LoadedClocks['snapshot'],
+    clocks: AlertClock[],
+    roleLevels: Map<string, number>,
+    time: number,
+    buildTime: number,
+  ): Promise<Evaluation> => {
     // The earliest moment after `now` at which a comparison below would come out differently.
     let validUntil = Number.POSITIVE_INFINITY;
     const changesAt = (moment: number | null): void => {
@@ -144,6 +166,11 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       queue = next.catch(() => undefined);
       return next;
     },
+    whileComparing(now) {
+      if (!comparing || !last || now.getTime() < last.evaluation.at.getTime()) return undefined;
+      if (last.revision !== (options.stateRevision?.() ?? 0)) return undefined;
+      return retimed(last.evaluation, now);
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -156,14 +183,9 @@ const YIELD_EVERY = 2000;
 
 const yieldToRequests = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/**
- * The same alerts at a later moment before anything crosses a threshold: only the lateness moves.
- * Copying is ~100× cheaper than comparing every clock again.
- */
+/** The same alerts at a later moment before anything crosses a threshold (lateness is computed when shown). */
 function retimed(evaluation: Evaluation, now: Date): Evaluation {
-  const time = now.getTime();
-  const alerts = evaluation.alerts.map((alert) => ({ ...alert, secondsLate: Math.floor((time - Date.parse(alert.dueAt)) / 1000) }));
-  return { ...evaluation, at: now, alerts, changes: [] };
+  return { ...evaluation, at: now, changes: [] };
 }
 
 const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 } as const;
@@ -198,7 +220,6 @@ function toAlert(clock: AlertClock, now: Date, options: AlertEngineOptions): Ale
     supervisorAgentId: clock.supervisorAgentId,
     firesAt: new Date(Math.round(firesAt)).toISOString(),
     dueAt: new Date(clock.dueAt).toISOString(),
-    secondsLate: Math.floor((time - clock.dueAt) / 1000),
     dealValueInr: clock.dealValueInr,
     action: clock.action,
     reason: clock.reason,

@@ -74,11 +74,16 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
   let recent: { evaluation: Promise<Evaluation>; wall: number; clock: number; version: number } | undefined;
   const evaluate = (): Promise<Evaluation> => {
     const now = options.now();
+    // Someone else's comparison of every clock is running (a threshold was crossed): answer from
+    // the previous one rather than queue behind it, so no request waits ~100 ms at 100k inquiries.
+    const meanwhile = engine.whileComparing(now);
+    if (meanwhile) return Promise.resolve(meanwhile);
     if (recent && recent.version === stateVersion && Date.now() - recent.wall < REUSE_MS && Math.abs(now.getTime() - recent.clock) < REUSE_MS) {
       return recent.evaluation;
     }
     const evaluation = engine.evaluate(now).then((result) => {
-      notifier.update(result.alerts);
+      // A re-timed evaluation has the same alerts as the comparison it came from: nothing to tell.
+      if (result.comparedAt.getTime() === result.at.getTime()) notifier.update(result.alerts);
       return result;
     });
     recent = { evaluation, wall: Date.now(), clock: now.getTime(), version: stateVersion };

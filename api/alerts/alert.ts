@@ -36,8 +36,6 @@ export interface Alert {
   supervisorAgentId: string | null;
   firesAt: string;
   dueAt: string;
-  /** Seconds past due_at now (negative while at risk). */
-  secondsLate: number;
   dealValueInr: number | null;
   /** The recommended action from the queue (rpt_next_actions). */
   action: string | null;
@@ -60,4 +58,12 @@ export interface AlertChange {
 /** Kinds that notify supervisors: breaches, not early warnings. */
 export function isBreach(kind: AlertKind): boolean {
   return kind !== 'first_response_at_risk';
+}
+
+/**
+ * Seconds past due at `at` (negative while at risk). Computed when an alert is shown, not stored:
+ * an evaluation is reused until a threshold is crossed, and only the lateness moves meanwhile.
+ */
+export function secondsLate(alert: Pick<Alert, 'dueAt'>, at: Date | number): number {
+  return Math.floor((Number(at) - Date.parse(alert.dueAt)) / 1000);
 }

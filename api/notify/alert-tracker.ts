@@ -48,10 +48,10 @@ export function createAlertTracker(options: AlertTrackerOptions): AlertTracker {
       const current = new Set<string>();
       for (const alert of alerts) {
         current.add(alert.id);
-        const track = tracks.get(alert.id) ?? { summary: summarizeAlert(alert), alert, eligibleSince: null, lastNotifiedAt: null, notifiedTo: null, resolvedAt: null };
+        const track = tracks.get(alert.id) ?? { summary: summarizeAlert(alert, now), alert, eligibleSince: null, lastNotifiedAt: null, notifiedTo: null, resolvedAt: null };
         tracks.set(alert.id, track);
         track.alert = alert;
-        track.summary = summarizeAlert(alert);
+        track.summary = summarizeAlert(alert, now);
         // Back before its resolved notice went out: it never stopped, as far as anyone was told.
         track.resolvedAt = null;
         // Acknowledged or snoozed before its group went out: it leaves the group, and waits anew if it fires again.
@@ -83,7 +83,8 @@ export function createAlertTracker(options: AlertTrackerOptions): AlertTracker {
         }
         if (track.alert === null || !isEligible(track.alert)) continue;
         const since = track.lastNotifiedAt === null ? track.eligibleSince : track.lastNotifiedAt + options.repeatMs;
-        if (since !== null && since <= now) join(track.alert.supervisorAgentId, since).firing.push(track.summary);
+        // How late it is when the notification goes out, not when the alert was last compared.
+        if (since !== null && since <= now) join(track.alert.supervisorAgentId, since).firing.push(summarizeAlert(track.alert, now));
       }
       return [...groups.values()]
         .filter((group) => group.oldest + options.groupWaitMs <= now)

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { ALERT_KINDS, SEVERITIES, type Alert } from '../alerts/alert.ts';
+import { ALERT_KINDS, secondsLate, SEVERITIES, type Alert } from '../alerts/alert.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 const Time = Type.String({ format: 'date-time' });
@@ -33,7 +33,8 @@ export const AlertBody = Type.Object({
 });
 export type AlertBody = Static<typeof AlertBody>;
 
-export function alertJson(alert: Alert): AlertBody {
+/** An alert as the API shows it at `at` (the evaluation's moment). */
+export function alertJson(alert: Alert, at: Date): AlertBody {
   return {
     id: alert.id,
     kind: alert.kind,
@@ -49,7 +50,7 @@ export function alertJson(alert: Alert): AlertBody {
     supervisor_agent_id: alert.supervisorAgentId,
     fires_at: alert.firesAt,
     due_at: alert.dueAt,
-    seconds_late: alert.secondsLate,
+    seconds_late: secondsLate(alert, at),
     deal_value_inr: alert.dealValueInr,
     action: alert.action,
     reason: alert.reason,

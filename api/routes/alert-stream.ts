@@ -59,11 +59,11 @@ export const alertStreamRoute: FastifyPluginAsyncTypebox<{ alerts: AlertService 
         sequence += 1;
         response.write(`id: ${sequence}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       };
-      send('snapshot', { now: evaluation.at.toISOString(), alerts: evaluation.alerts.filter(visible).map(alertJson) });
+      send('snapshot', { now: evaluation.at.toISOString(), alerts: evaluation.alerts.filter(visible).map((alert) => alertJson(alert, evaluation.at)) });
       open.add(response);
       const unsubscribe = alerts.subscribe((changes) => {
         for (const change of changes) {
-          if (visible(change.alert)) send('alert', { type: change.type, at: change.at, alert: alertJson(change.alert) });
+          if (visible(change.alert)) send('alert', { type: change.type, at: change.at, alert: alertJson(change.alert, new Date(change.at)) });
         }
       });
       const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);

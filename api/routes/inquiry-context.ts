@@ -93,7 +93,7 @@ export const inquiryContextRoute: FastifyPluginAsyncTypebox<{ warehouse: Warehou
         inquiry,
         contact: parts.contact[0] ?? null,
         next_action: parts.next_action[0] ?? null,
-        alerts: evaluation.alerts.filter((alert) => alert.inquiryId === id).map(alertJson),
+        alerts: evaluation.alerts.filter((alert) => alert.inquiryId === id).map((alert) => alertJson(alert, evaluation.at)),
       };
     },
   );

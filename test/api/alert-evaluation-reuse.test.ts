@@ -1,6 +1,7 @@
 import { appendFileSync, cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { secondsLate } from '../../api/alerts/alert.ts';
 import { createAlertEngine, type AlertEngine, type Evaluation } from '../../api/alerts/alert-engine.ts';
 import { openAlertState, type AlertState } from '../../api/alerts/alert-state.ts';
 import { createLiveReplies } from '../../api/alerts/live-replies.ts';
@@ -42,7 +43,7 @@ describe('alert evaluations reused between thresholds', () => {
   }
 
   const summary = (evaluation: Evaluation) =>
-    evaluation.alerts.map((alert) => `${alert.id} ${alert.severity} ${alert.status} late=${alert.secondsLate} template=${alert.requiresTemplate}`);
+    evaluation.alerts.map((alert) => `${alert.id} ${alert.severity} ${alert.status} late=${secondsLate(alert, evaluation.at)} template=${alert.requiresTemplate}`);
 
   it('matches a fresh comparison at every moment, thresholds and their neighbours included', async () => {
     const clocks = await queryFile(paths.warehouse, 'select fires_at, due_at, escalates_at, service_window_closes_at, started_at from rpt_alert_clocks');

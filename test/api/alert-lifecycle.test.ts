@@ -119,6 +119,28 @@ describe('alerts fire, resolve and are handled on the clock, between builds', ()
     expect(inquiry!.first_response_at).toBeNull();
   });
 
+  it('pages through the alerts with cursors, in the same order as one long page, filters included', async () => {
+    const api = await start();
+    api.clock.set(OPENED_AT + 30 * 60 * MINUTE);
+    const page = async (query: string) => {
+      const response = await api.app.inject({ url: `/api/alerts?${query}`, headers: api.as.owner });
+      expect(response.statusCode, response.body).toBe(200);
+      return JSON.parse(response.body) as { alerts: AlertJson[]; next_cursor: string | null };
+    };
+    for (const filter of ['', 'severity=critical&']) {
+      const whole = (await page(`${filter}limit=100`)).alerts.map((alert) => alert.id);
+      expect(whole.length).toBeGreaterThan(2);
+      const paged: string[] = [];
+      let cursor: string | null = '';
+      while (cursor !== null) {
+        const next: { alerts: AlertJson[]; next_cursor: string | null } = await page(`${filter}limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+        paged.push(...next.alerts.map((alert) => alert.id));
+        cursor = next.next_cursor;
+      }
+      expect(paged).toEqual(whole);
+    }
+  });
+
   it('records who acknowledged an alert, and keeps it across a restart', async () => {
     const first = await start();
     first.clock.set(OPENED_AT + 40 * MINUTE);

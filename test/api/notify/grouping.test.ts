@@ -52,11 +52,11 @@ describe('grouping', () => {
   it('tells one inquiry with two alerts as one line naming both kinds', async () => {
     receiver = await startFakeReceiver();
     harness = startNotifier({ notifications: { webhookUrls: { '*': receiver.url } } });
-    const inquiry = { inquiryId: 'inq-asha', contact: { id: 'contact-asha', waId: '919800000011', name: 'Asha <Rao> & Co' }, secondsLate: 7500 };
+    const inquiry = { inquiryId: 'inq-asha', contact: { id: 'contact-asha', waId: '919800000011', name: 'Asha <Rao> & Co' }, dueAt: '2026-11-27T04:25:00Z' };
     harness.notifier.update([
       makeAlert({ ...inquiry, kind: 'first_response_breach' }),
       makeAlert({ ...inquiry, kind: 'handoff_unacknowledged', severity: 'warning', reason: 'Handed to Ravi, not picked up' }),
-      makeAlert({ inquiryId: 'inq-other', secondsLate: 300 }),
+      makeAlert({ inquiryId: 'inq-other', dueAt: '2026-11-27T06:25:00Z' }),
     ]);
     await harness.notifier.flush();
 

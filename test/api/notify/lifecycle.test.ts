@@ -94,7 +94,7 @@ describe('repeats and resolved notices', () => {
     await evaluate([
       makeAlert({ status: 'snoozed', snoozedUntil: '2026-11-27T08:00:00Z' }),
       makeAlert({ status: 'silenced', silencedBy: 'priya' }),
-      makeAlert({ kind: 'first_response_at_risk', severity: 'warning', secondsLate: -300 }),
+      makeAlert({ kind: 'first_response_at_risk', severity: 'warning', dueAt: '2026-11-27T06:35:00Z' }),
       breach,
     ]);
     expect(receiver.requests).toHaveLength(1);

@@ -20,8 +20,8 @@ export function makeAlert(overrides: Partial<Alert> = {}): Alert {
     team: 'sales',
     supervisorAgentId: 'priya',
     firesAt: '2026-11-27T06:00:00Z',
+    // 30 minutes late at the harness's START (06:30 UTC).
     dueAt: '2026-11-27T06:00:00Z',
-    secondsLate: 1800,
     dealValueInr: null,
     action: 'Reply with the price list',
     reason: 'No reply 30 minutes after the first message',
