@@ -119,7 +119,7 @@ describe('alerts fire, resolve and are handled on the clock, between builds', ()
     expect(inquiry!.first_response_at).toBeNull();
   });
 
-  it('pages through the alerts with cursors, in the same order as one long page, filters included', async () => {
+  it('pages through the alerts and the queue with cursors, in the same order as one long page', async () => {
     const api = await start();
     api.clock.set(OPENED_AT + 30 * 60 * MINUTE);
     const page = async (query: string) => {
@@ -139,6 +139,21 @@ describe('alerts fire, resolve and are handled on the clock, between builds', ()
       }
       expect(paged).toEqual(whole);
     }
+
+    const queuePage = async (query: string) => {
+      const response = await api.app.inject({ url: `/api/queue?${query}`, headers: api.as.owner });
+      expect(response.statusCode, response.body).toBe(200);
+      return JSON.parse(response.body) as { items: Array<{ inquiry_id: string; action: string }>; next_cursor: string | null };
+    };
+    const wholeQueue = (await queuePage('limit=500')).items.map((item) => `${item.inquiry_id} ${item.action}`);
+    expect(wholeQueue.length).toBeGreaterThan(2);
+    const pagedQueue: string[] = [];
+    for (let cursor: string | null = ''; cursor !== null; ) {
+      const next: Awaited<ReturnType<typeof queuePage>> = await queuePage(`limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      pagedQueue.push(...next.items.map((item) => `${item.inquiry_id} ${item.action}`));
+      cursor = next.next_cursor;
+    }
+    expect(pagedQueue).toEqual(wholeQueue);
   });
 
   it('records who acknowledged an alert, and keeps it across a restart', async () => {
