@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { defaultDataDir } from '../lib/data-paths.ts';
+import { isStorageError } from '../lib/storage-error.ts';
 import { UserError } from '../lib/user-error.ts';
 import { registerBuild } from './commands/build.ts';
 import { registerDashboard } from './commands/dashboard.ts';
@@ -41,6 +42,11 @@ function reportError(error: unknown): number {
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
+  // A full disk or a read-only data directory is for the user to fix, not a bug to report.
+  if (isStorageError(error)) {
+    process.stderr.write(`replywatch: ${message.split('\n')[0]}; free space on that disk (or make the data directory writable) and run the command again\n`);
+    return 1;
+  }
   process.stderr.write(`replywatch: ${message.split('\n')[0]}\n`);
   if (process.env.REPLYWATCH_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
   else process.stderr.write('replywatch: this looks like a bug; run again with REPLYWATCH_DEBUG=1 for details\n');

@@ -55,7 +55,15 @@ function tryCreate(lockPath: string, token: string, purpose: string): boolean {
     throw error;
   }
   const holder: LockHolder = { token, pid: process.pid, purpose, since: new Date().toISOString() };
-  writeSync(fd, JSON.stringify(holder));
+  try {
+    writeSync(fd, JSON.stringify(holder));
+  } catch (error) {
+    // On a full disk the lock was created empty: it named no holder, so no later run could ever
+    // take it over, and every build and ingest waited on it until someone deleted it by hand.
+    closeSync(fd);
+    rmSync(lockPath, { force: true });
+    throw error;
+  }
   closeSync(fd);
   return true;
 }

@@ -3,6 +3,7 @@ import type { DataPaths } from '../lib/data-paths.ts';
 import { openDatabase } from '../lib/duckdb.ts';
 import { acquirePipelineLock } from '../lib/pipeline-lock.ts';
 import { UserError } from '../lib/user-error.ts';
+import { isStorageError } from '../lib/storage-error.ts';
 import { syncDirectory } from '../ingest/landing/segment-writer.ts';
 import { loadPendingSegments, type LoadSummary } from '../ingest/load-raw.ts';
 import { buildFingerprint, startFromPrevious } from './build-fingerprint.ts';
@@ -49,6 +50,9 @@ export async function buildWarehouse(
         : outcome.tail.filter((line) => line.trim() !== '').slice(-15).map((line) => `  ${line}`);
       if (!options.quiet) process.stderr.write(`${details.join('\n')}\n`);
       const kept = existsSync(paths.warehouse) ? 'the previous warehouse is unchanged' : 'there is no warehouse yet';
+      // A full disk fails dbt somewhere (a model, its log, run_results.json): say so, not "errors above".
+      const full = [...outcome.failures.map((failure) => failure.message), ...outcome.tail].find((line) => isStorageError(line));
+      if (full) throw new UserError(`build failed: ${full.trim().slice(0, 200)}; ${kept}; free space in ${paths.root} and build again`);
       const summary = options.quiet ? details.join('; ').trim() : `${outcome.failures.length || 'dbt'} error(s) above`;
       throw new UserError(`build failed: ${summary}; ${kept}`);
     }
@@ -57,6 +61,13 @@ export async function buildWarehouse(
     renameSync(paths.nextWarehouse, paths.warehouse);
     syncDirectory(paths.root);
     return { load, asOf, seconds: (Date.now() - started) / 1000, incremental };
+  } catch (error) {
+    // Whatever stopped it, the half-built file goes: left behind after a full disk failed dbt's or
+    // the checkpoint's writes, it kept the disk full for the webhook receiver until the next build.
+    removeDatabase(paths.nextWarehouse);
+    if (!isStorageError(error)) throw error;
+    const kept = existsSync(paths.warehouse) ? 'the previous warehouse is unchanged' : 'there is no warehouse yet';
+    throw new UserError(`build failed: ${(error as Error).message.split('\n')[0]}; ${kept}; free space in ${paths.root} and build again`);
   } finally {
     release();
   }

@@ -23,6 +23,23 @@ export interface DbtOutcome {
 const NODE_DONE = /\b(\d+) of (\d+) (OK|PASS|WARN|ERROR|FAIL|SKIP)\b/;
 
 /**
+ * Starts dbt so that it dies with this process. A replywatch killed with SIGKILL (the OOM killer,
+ * `kill -9`) cannot stop its child, and an orphaned dbt kept writing warehouse.next.duckdb and
+ * holding raw.duckdb, so the next build failed on their locks until it finished. On Linux the
+ * child asks for SIGKILL when its parent dies (prctl PR_SET_PDEATHSIG), then execs dbt in place.
+ */
+const DIE_WITH_PARENT = [
+  'import ctypes, os, signal, sys',
+  'try:',
+  '    ctypes.CDLL(None).prctl(1, signal.SIGKILL)',
+  'except (AttributeError, OSError):',
+  '    pass',
+  'if os.getppid() != int(sys.argv[1]):',
+  '    sys.exit(137)',
+  'os.execv(sys.argv[2], sys.argv[2:])',
+].join('\n');
+
+/**
  * Runs `dbt build` against the given warehouse file, raw.duckdb attached read-only, with "now"
  * pinned by env REPLYWATCH_AS_OF (macro as_of). dbt's per-node lines drive a progress line; the outcome names every
  * model or test that failed, read from target/run_results.json.
@@ -34,7 +51,8 @@ export async function runDbtBuild(
   options: { signal?: AbortSignal; quiet?: boolean; fingerprint?: string } = {},
 ): Promise<DbtOutcome> {
   const dbt = venvTool('dbt');
-  if (!dbt) throw new UserError('dbt is not installed in .venv; run `node scripts/setup.mjs` (or `npm start`)');
+  const python = venvTool('python');
+  if (!dbt || !python) throw new UserError('dbt is not installed in .venv; run `node scripts/setup.mjs` (or `npm start`)');
   const project = dbtProjectDir();
   const args = [
     'build',
@@ -61,7 +79,7 @@ export async function runDbtBuild(
   const tail: string[] = [];
   let total = 0;
   const exitCode = await new Promise<number>((resolve, reject) => {
-    const child = spawn(dbt, args, { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal, killSignal: 'SIGTERM' });
+    const child = spawn(python, ['-c', DIE_WITH_PARENT, String(process.pid), dbt, ...args], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal, killSignal: 'SIGTERM' });
     let pending = '';
     const onData = (chunk: Buffer): void => {
       const lines = (pending + chunk.toString('utf8')).split('\n');

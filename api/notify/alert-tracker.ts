@@ -54,6 +54,9 @@ export function createAlertTracker(options: AlertTrackerOptions): AlertTracker {
         track.summary = summarizeAlert(alert, now);
         // Back before its resolved notice went out: it never stopped, as far as anyone was told.
         track.resolvedAt = null;
+        // Times ahead of now mean the clock went back: waits run from now, not from when the clock catches up.
+        if (track.eligibleSince !== null && track.eligibleSince > now) track.eligibleSince = now;
+        if (track.lastNotifiedAt !== null && track.lastNotifiedAt > now) track.lastNotifiedAt = now;
         // Acknowledged or snoozed before its group went out: it leaves the group, and waits anew if it fires again.
         if (!isEligible(alert)) track.eligibleSince = null;
         else if (track.lastNotifiedAt === null) track.eligibleSince ??= now;

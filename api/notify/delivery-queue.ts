@@ -91,6 +91,9 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
       const now = options.now();
       const started: Array<Promise<void>> = [];
       for (const [key, delivery] of pending) {
+        // A retry is never more than the longest backoff away: further means the clock went back
+        // (NTP, a restored VM), and the delivery would wait for the clock to catch up.
+        if (delivery.nextAttemptAt > now + MAX_BACKOFF_MS * 1.1) delivery.nextAttemptAt = now;
         if (underWay.has(key) || delivery.nextAttemptAt > now) continue;
         const running = attempt(delivery).finally(() => underWay.delete(key));
         underWay.set(key, running);

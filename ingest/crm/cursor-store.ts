@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { UserError } from '../../lib/user-error.ts';
 import { syncDirectory } from '../landing/segment-writer.ts';
 
 /** Where an incremental pull of one CRM object stopped: the last modified time landed and, for HubSpot, the id within it. */
@@ -16,7 +17,15 @@ export interface PullCursor {
  * resumes at a page that was already landed: re-landed records dedupe, none are skipped.
  */
 export function createCursorStore(file: string) {
-  const read = (): Record<string, PullCursor> => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, PullCursor>) : {});
+  const read = (): Record<string, PullCursor> => {
+    if (!existsSync(file)) return {};
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as Record<string, PullCursor>;
+    } catch (error) {
+      // Written atomically, so only a hand edit or a damaged disk gets here: say which file and what to do.
+      throw new UserError(`${file} is not valid JSON (${(error as Error).message}); fix it, or delete it to pull everything again (records already landed are not doubled)`);
+    }
+  };
   return {
     get(key: string): PullCursor | undefined {
       return read()[key];

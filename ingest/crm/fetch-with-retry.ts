@@ -28,12 +28,18 @@ export async function fetchWithRetry(url: string, init: RequestInit, options: Re
     let reason: string;
     let waitMs = Math.min(maxWaitMs, backoffBaseMs() * 2 ** (attempt - 1));
     try {
-      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
+      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs ?? timeoutMs()) });
       if (response.status === 401 || response.status === 403) {
         const body = await response.text();
         throw new AuthError(`${options.service} refused the credentials (${response.status}): ${body.slice(0, 200)}`);
       }
-      if (!RETRYABLE.has(response.status)) return response;
+      if (!RETRYABLE.has(response.status)) {
+        // The body is read here, under the same timeout and retries: a response that stalled or
+        // broke off halfway used to escape them and stop the pull as an internal error.
+        const body = await response.arrayBuffer();
+        const empty = response.status === 204 || response.status === 304;
+        return new Response(empty ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      }
       reason = `${response.status} ${response.statusText}`.trim();
       const retryAfter = retryAfterMs(response.headers.get('retry-after'));
       if (retryAfter !== undefined) waitMs = Math.min(maxWaitMs, retryAfter);
@@ -55,6 +61,12 @@ function retryAfterMs(header: string | null): number | undefined {
   if (/^\d+(\.\d+)?$/.test(header.trim())) return Number(header) * 1000;
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** How long one request may take; REPLYWATCH_CRM_TIMEOUT_MS shortens it (the test suite's fake CRMs hang on purpose). */
+function timeoutMs(): number {
+  const timeout = Number(process.env.REPLYWATCH_CRM_TIMEOUT_MS);
+  return Number.isFinite(timeout) && timeout > 0 ? timeout : 30_000;
 }
 
 /** First backoff step; REPLYWATCH_RETRY_BASE_MS shortens it (the test suite's fake CRMs fail on purpose). */

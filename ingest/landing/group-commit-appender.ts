@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { open as openFile, rename } from 'node:fs/promises';
+import { open as openFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SEGMENT_BYTES } from './rolling-segments.ts';
 import { newSegmentName, syncDirectory } from './segment-writer.ts';
@@ -74,7 +74,12 @@ export function createGroupCommitAppender(
     // Only whole, durable lines stay: a failed write may have left part of a batch behind.
     await file.truncate(bytes).catch(() => undefined);
     await file.close();
-    if (bytes === 0) return;
+    if (bytes === 0) {
+      // Nothing durable in it (a write failed on a full disk): without this, every failed write
+      // while the disk stayed full left one more empty .part file behind.
+      await rm(partPath, { force: true });
+      return;
+    }
     await rename(partPath, partPath.replace(/\.part$/, ''));
     syncDirectory(directory);
   };

@@ -1,4 +1,4 @@
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply } from 'fastify';
 
 /**
  * A local stand-in for the HubSpot CRM API with the documented shapes: v3 search (filterGroups,
@@ -24,7 +24,17 @@ export interface FakeHubspotOptions {
   outageFromSearch?: number;
   /** Called after each search is answered, to change data between pages. */
   afterEachSearch?: (searchNumber: number) => void;
+  /** A fault for this search call (1-based), or undefined to answer it: see `Fault`. */
+  faultForSearch?: (searchNumber: number) => Fault | undefined;
+  /** Rewrites a page before it is sent (a page with duplicates, say). */
+  mutatePage?: (results: FakeObject[], searchNumber: number) => FakeObject[];
 }
+
+/**
+ * What a misbehaving API does to one request: `hang` never answers; `hang-body` sends the headers
+ * and part of the body, then stalls; a number answers that status (429 with Retry-After: 1).
+ */
+export type Fault = 'hang' | 'hang-body' | number;
 
 export interface FakeHubspot {
   url: string;
@@ -36,7 +46,8 @@ export interface FakeHubspot {
 const SEARCH_CAP = 10_000;
 
 export async function startFakeHubspot(options: FakeHubspotOptions): Promise<FakeHubspot> {
-  const app = Fastify();
+  // Held requests must not keep close() waiting.
+  const app = Fastify({ forceCloseConnections: true });
   const searches: FakeHubspot['searches'] = [];
   let searchCount = 0;
   let down = false;
@@ -57,6 +68,8 @@ export async function startFakeHubspot(options: FakeHubspotOptions): Promise<Fak
     if (options.rateLimitedSearches?.includes(searchCount)) {
       return reply.code(429).header('retry-after', '1').send({ status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT' });
     }
+    const fault = options.faultForSearch?.(searchCount);
+    if (fault !== undefined) return misbehave(reply, fault);
     const { filterGroups, sorts, limit = 10, after } = request.body;
     if (sorts.length > 1) return reply.code(400).send({ status: 'error', message: 'Only one sort is supported.', category: 'VALIDATION_ERROR' });
     const filters = filterGroups[0]!.filters;
@@ -79,10 +92,13 @@ export async function startFakeHubspot(options: FakeHubspotOptions): Promise<Fak
     if (offset + Math.min(limit, 200) > SEARCH_CAP) {
       return reply.code(400).send({ status: 'error', message: 'There was a problem with the request.', category: 'VALIDATION_ERROR' });
     }
-    const results = pool.slice(offset, offset + Math.min(limit, 200));
-    const next = offset + results.length < pool.length ? { next: { after: String(offset + results.length) } } : undefined;
+    const page = pool.slice(offset, offset + Math.min(limit, 200));
+    const results = options.mutatePage ? options.mutatePage(page, searchCount) : page;
+    const next = offset + page.length < pool.length ? { next: { after: String(offset + page.length) } } : undefined;
+    // The page as it was when the search ran: an edit made after it does not reach into this answer.
+    const answer = { total: pool.length, results: results.map((object) => ({ ...object, properties: { ...object.properties }, archived: false })), ...(next ? { paging: next } : {}) };
     if (options.afterEachSearch) options.afterEachSearch(searchCount);
-    return { total: pool.length, results: results.map((object) => ({ ...object, archived: false })), ...(next ? { paging: next } : {}) };
+    return answer;
   });
 
   app.get<{ Querystring: { limit?: string; after?: string; archived?: string } }>('/crm/v3/owners', async (request) => {
@@ -108,6 +124,19 @@ export async function startFakeHubspot(options: FakeHubspotOptions): Promise<Fak
 
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { url, searches, recover: () => (down = false), close: () => app.close() };
+}
+
+/** Answers a request the way `fault` says; shared with the fake Zoho. */
+export function misbehave(reply: FastifyReply, fault: Fault): Promise<never> | FastifyReply {
+  if (fault === 'hang') return new Promise<never>(() => undefined);
+  if (fault === 'hang-body') {
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'application/json' });
+    reply.raw.write('{"total": 1, "results": [');
+    return new Promise<never>(() => undefined);
+  }
+  if (fault === 429) return reply.code(429).header('retry-after', '1').send({ status: 'error', message: 'Too many requests', errorType: 'RATE_LIMIT' });
+  return reply.code(fault).send({ status: 'error', message: `fault ${fault}` });
 }
 
 interface SearchBody {

@@ -1,5 +1,6 @@
 import formbody from 'node:querystring';
 import Fastify from 'fastify';
+import { misbehave, type Fault } from './fake-hubspot.ts';
 
 /**
  * A local stand-in for Zoho CRM v2 and Zoho Accounts: the refresh-token grant (which answers 200
@@ -18,6 +19,10 @@ export interface FakeZohoOptions {
   rateLimitedRequests?: number[];
   /** Called after each record request is answered, to change data between pages. */
   afterEachRequest?: (requestNumber: number) => void;
+  /** A fault for this record request (1-based), or undefined to answer it (see fake-hubspot.ts). */
+  faultForRequest?: (requestNumber: number) => Fault | undefined;
+  /** Rewrites a page before it is sent (a page with duplicates, say). */
+  mutatePage?: (data: Array<Record<string, unknown> & { id: string; Modified_Time: string }>, requestNumber: number) => Array<Record<string, unknown> & { id: string; Modified_Time: string }>;
 }
 
 export interface FakeZoho {
@@ -28,7 +33,8 @@ export interface FakeZoho {
 }
 
 export async function startFakeZoho(options: FakeZohoOptions): Promise<FakeZoho> {
-  const app = Fastify();
+  // Held requests must not keep close() waiting.
+  const app = Fastify({ forceCloseConnections: true });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, formbody.parse(body as string)));
   const tokens = new Map<string, number>();
   const requests: FakeZoho['requests'] = [];
@@ -61,11 +67,15 @@ export async function startFakeZoho(options: FakeZohoOptions): Promise<FakeZoho>
     if (options.rateLimitedRequests?.includes(requests.length)) {
       return reply.code(429).header('retry-after', '1').send({ code: 'TOO_MANY_REQUESTS', status: 'error' });
     }
+    const fault = options.faultForRequest?.(requests.length);
+    if (fault !== undefined) return misbehave(reply, fault);
     const perPage = Math.min(Number(request.query.per_page ?? 200), 200);
     const all = (options.modules[request.params.module] ?? [])
       .filter((record) => since === undefined || Date.parse(record.Modified_Time) > Date.parse(since))
       .sort((a, b) => Date.parse(a.Modified_Time) - Date.parse(b.Modified_Time) || a.id.localeCompare(b.id));
-    const data = all.slice((page - 1) * perPage, page * perPage);
+    const slice = all.slice((page - 1) * perPage, page * perPage);
+    // The page as it was when the request ran: an edit made after it does not reach into this answer.
+    const data = (options.mutatePage ? options.mutatePage(slice, requests.length) : slice).map((record) => ({ ...record }));
     options.afterEachRequest?.(requests.length);
     if (!data.length) return reply.code(204).send();
     return { data, info: { per_page: perPage, count: data.length, page, more_records: page * perPage < all.length } };

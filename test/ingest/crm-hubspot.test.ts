@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataPaths, type DataPaths } from '../../lib/data-paths.ts';
-import { startFakeHubspot, type FakeHubspot, type FakeHubspotOptions, type FakeObject } from '../fakes/fake-hubspot.ts';
+import { startFakeHubspot, type FakeHubspot, type FakeHubspotOptions, type FakeObject, type Fault } from '../fakes/fake-hubspot.ts';
 import { queryFile } from '../helpers/read-db.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -167,6 +167,66 @@ describe('`replywatch ingest crm hubspot`', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('HubSpot: 429 Too Many Requests; retrying in 1.0s');
     expect(await queryFile(paths.raw, 'select count(*) as n from raw_crm_contacts')).toEqual([{ n: 250 }]);
+  });
+
+  it('retries a search that times out, one whose body stalls halfway, and a 502, and lands every record once', async () => {
+    const paths = await prepared();
+    const faults: Record<number, Fault> = { 2: 'hang', 3: 'hang-body', 5: 502 };
+    fake = await startFakeHubspot({ token: TOKEN, ...hubspotData(), faultForSearch: (n) => faults[n] });
+    const result = await runCli(['--data', paths.root, 'ingest', 'crm', 'hubspot'], {
+      HUBSPOT_TOKEN: TOKEN,
+      HUBSPOT_BASE_URL: fake.url,
+      REPLYWATCH_RETRY_BASE_MS: '5',
+      REPLYWATCH_CRM_TIMEOUT_MS: '500',
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('HubSpot: timed out; retrying');
+    expect(result.stderr).toContain('HubSpot: 502 Bad Gateway; retrying');
+    expect(await queryFile(paths.raw, 'select count(*) as n, count(distinct crm_contact_id) as ids from raw_crm_contacts')).toEqual([{ n: 250, ids: 250 }]);
+    expect(await queryFile(paths.raw, 'select count(*) as n, count(distinct deal_id) as ids from raw_crm_deals')).toEqual([{ n: 30, ids: 30 }]);
+  });
+
+  it('lands a record that comes twice in a page once, and counts it once', async () => {
+    const paths = await prepared();
+    fake = await startFakeHubspot({
+      token: TOKEN,
+      ...hubspotData(),
+      // Every page repeats one of its records next to itself.
+      mutatePage: (results) => results.flatMap((object, index) => (index === Math.floor(results.length / 2) ? [object, object] : [object])),
+    });
+    const result = await pull(paths, fake);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^hubspot:contacts: 250 records in \d+ pages$/m);
+    expect(await queryFile(paths.raw, 'select count(*) as n, count(distinct crm_contact_id) as ids from raw_crm_contacts')).toEqual([{ n: 250, ids: 250 }]);
+  });
+
+  it('reads again from a cursor moved back (a restored backup) without doubling anything', async () => {
+    const paths = await prepared();
+    fake = await startFakeHubspot({ token: TOKEN, ...hubspotData() });
+    expect((await pull(paths, fake)).code).toBe(0);
+    const cursorFile = join(paths.root, 'state', 'crm-cursors.json');
+    const cursors = JSON.parse(readFileSync(cursorFile, 'utf8'));
+    cursors['hubspot:contacts'] = { ...cursors['hubspot:contacts'], watermark: String(BASE + 5 * 60_000), position: null };
+    writeFileSync(cursorFile, JSON.stringify(cursors));
+    const again = await pull(paths, fake);
+    expect(again.code, again.stderr).toBe(0);
+    // Contacts modified after minute 5 (ten a minute) come again, and dedupe.
+    expect(again.stdout).toMatch(/^hubspot:contacts: 190 records in \d+ pages$/m);
+    expect(await queryFile(paths.raw, 'select count(*) as n, count(distinct crm_contact_id) as ids from raw_crm_contacts')).toEqual([{ n: 250, ids: 250 }]);
+  });
+
+  it('stops with one line naming the cursor file when it is not JSON', async () => {
+    const paths = await prepared();
+    fake = await startFakeHubspot({ token: TOKEN, ...hubspotData() });
+    const cursorFile = join(paths.root, 'state', 'crm-cursors.json');
+    mkdirSync(join(paths.root, 'state'), { recursive: true });
+    writeFileSync(cursorFile, '{"hubspot:contacts": {"watermark": "17');
+    const result = await pull(paths, fake);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`replywatch: ${cursorFile} is not valid JSON (`);
+    expect(lines[0]).toMatch(/\); fix it, or delete it to pull everything again \(records already landed are not doubled\)$/);
   });
 
   it('stops with a clear message when the token is refused, landing nothing', async () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataPaths } from '../../lib/data-paths.ts';
+import type { Fault } from '../fakes/fake-hubspot.ts';
 import { startFakeZoho, type FakeZoho, type FakeZohoOptions } from '../fakes/fake-zoho.ts';
 import { queryFile } from '../helpers/read-db.ts';
 import { runCli } from '../helpers/run-cli.ts';
@@ -76,6 +77,40 @@ describe('`replywatch ingest crm zoho`', () => {
     expect(deal).toEqual({ stage: 'Closed Won', amount_inr: 20000, crm_contact_id: '5000000000001', closed_at: new Date('2026-10-14T18:30:00Z') });
     const [lead] = await queryFile(raw, "select lifecycle_stage, name from raw_crm_contacts where crm_contact_id = '4000000000001'");
     expect(lead).toEqual({ lifecycle_stage: 'Contacted', name: 'Lead1 Test' });
+  });
+
+  it('retries a request that times out, one whose body stalls halfway, and a 502, and lands every record once', async () => {
+    const data = tempDir();
+    const faults: Record<number, Fault> = { 1: 'hang', 3: 'hang-body', 5: 502 };
+    fake = await startFakeZoho({ ...CREDENTIALS, modules: modules(), faultForRequest: (n) => faults[n] });
+    const result = await runCli(['--data', data, 'ingest', 'crm', 'zoho'], {
+      ZOHO_CLIENT_ID: CREDENTIALS.clientId,
+      ZOHO_CLIENT_SECRET: CREDENTIALS.clientSecret,
+      ZOHO_REFRESH_TOKEN: CREDENTIALS.refreshToken,
+      ZOHO_ACCOUNTS_URL: fake.url,
+      ZOHO_API_URL: fake.url,
+      REPLYWATCH_RETRY_BASE_MS: '5',
+      REPLYWATCH_CRM_TIMEOUT_MS: '500',
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('Zoho: timed out; retrying');
+    expect(result.stderr).toContain('Zoho: 502 Bad Gateway; retrying');
+    const raw = dataPaths(data).raw;
+    expect(await queryFile(raw, 'select count(distinct crm_contact_id) as ids, count(distinct (crm_contact_id, updated_at)) as versions, count(*) as n from raw_crm_contacts')).toEqual([{ ids: 470, versions: 470, n: 470 }]);
+    expect(await queryFile(raw, 'select count(*) as n from raw_crm_deals')).toEqual([{ n: 12 }]);
+  });
+
+  it('lands a record that comes twice in a page once', async () => {
+    const data = tempDir();
+    fake = await startFakeZoho({
+      ...CREDENTIALS,
+      modules: modules(),
+      mutatePage: (records) => records.flatMap((record, index) => (index === 0 ? [record, record] : [record])),
+    });
+    const result = await pull(data, fake);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^zoho:leads: 450 records in \d+ pages$/m);
+    expect(await queryFile(dataPaths(data).raw, 'select count(*) as n, count(distinct crm_contact_id) as ids from raw_crm_contacts')).toEqual([{ n: 470, ids: 470 }]);
   });
 
   it('stops with a clear message when Zoho refuses the refresh token', async () => {
