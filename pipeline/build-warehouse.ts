@@ -39,17 +39,13 @@ export async function buildWarehouse(
     const fingerprint = await buildFingerprint(paths);
     const incremental = !options.fullRefresh && (await startFromPrevious(paths, fingerprint));
     const outcome = await runDbtBuild(paths, paths.nextWarehouse, asOf, { ...options, fingerprint });
-    if (options.signal?.aborted) {
-      removeDatabase(paths.nextWarehouse);
-      throw new UserError('build stopped; the previous warehouse is unchanged');
-    }
+    if (options.signal?.aborted) throw new UserError('build stopped; the previous warehouse is unchanged');
     if (!outcome.ok) {
-      removeDatabase(paths.nextWarehouse);
       const details = outcome.failures.length
         ? outcome.failures.map((failure) => `  ${failure.node} ${failure.status === 'fail' ? 'failed' : 'errored'}: ${failure.message}`)
         : outcome.tail.filter((line) => line.trim() !== '').slice(-15).map((line) => `  ${line}`);
       if (!options.quiet) process.stderr.write(`${details.join('\n')}\n`);
-      const kept = existsSync(paths.warehouse) ? 'the previous warehouse is unchanged' : 'there is no warehouse yet';
+      const kept = keptWarehouse(paths);
       // A full disk fails dbt somewhere (a model, its log, run_results.json): say so, not "errors above".
       const full = [...outcome.failures.map((failure) => failure.message), ...outcome.tail].find((line) => isStorageError(line));
       if (full) throw new UserError(`build failed: ${full.trim().slice(0, 200)}; ${kept}; free space in ${paths.root} and build again`);
@@ -65,9 +61,9 @@ export async function buildWarehouse(
     // Whatever stopped it, the half-built file goes: left behind after a full disk failed dbt's or
     // the checkpoint's writes, it kept the disk full for the webhook receiver until the next build.
     removeDatabase(paths.nextWarehouse);
-    if (!isStorageError(error)) throw error;
-    const kept = existsSync(paths.warehouse) ? 'the previous warehouse is unchanged' : 'there is no warehouse yet';
-    throw new UserError(`build failed: ${(error as Error).message.split('\n')[0]}; ${kept}; free space in ${paths.root} and build again`);
+    // Said already (a UserError names the cause), or not the disk's fault: as it is.
+    if (error instanceof UserError || !isStorageError(error)) throw error;
+    throw new UserError(`build failed: ${(error as Error).message.split('\n')[0]}; ${keptWarehouse(paths)}; free space in ${paths.root} and build again`);
   } finally {
     release();
   }
@@ -82,6 +78,11 @@ async function checkpoint(path: string): Promise<void> {
   } finally {
     database.close();
   }
+}
+
+/** What a failed build leaves readers with. */
+function keptWarehouse(paths: DataPaths): string {
+  return existsSync(paths.warehouse) ? 'the previous warehouse is unchanged' : 'there is no warehouse yet';
 }
 
 function removeDatabase(path: string): void {
