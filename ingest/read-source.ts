@@ -130,7 +130,7 @@ function checkHeader(path: string, header: string[], requiredColumns: readonly s
   const missing = requiredColumns.filter((column) => !header.includes(column));
   if (missing.length) {
     throw new UserError(
-      `${path}:1: the header lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (it has: ${header.join(', ')})`,
+      `${path}:1: the header lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (it has: ${oneLine(header.join(', '))})`,
     );
   }
   const duplicate = header.find((column, index) => header.indexOf(column) !== index);
@@ -147,4 +147,9 @@ function csvRecord(header: string[], fields: string[], text: string, line: numbe
     value[column] = fields[index] as string;
   });
   return { line, text, value };
+}
+
+/** A header quoted in a one-line error: control characters (a stray line break or NUL) shown escaped. */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (char) => JSON.stringify(char).slice(1, -1));
 }
