@@ -248,7 +248,7 @@ const BAD_NDJSON: Array<{ line: (index: number) => string; reason: RegExp }> = [
   { line: (index) => badOutbound(index, {}).replace('"text":"Hello"', `"text":${'['.repeat(5000)}${']'.repeat(5000)}`), reason: /^text is a JSON list, not a single value$/ },
   { line: (index) => badOutbound(index, { text: { body: 'hi' } }), reason: /^text is a JSON object, not a single value$/ },
   { line: (index) => badOutbound(index, { to: 91981111222233334444 }), reason: /^to .* is a number too large to keep exactly/ },
-  { line: (index) => badOutbound(index, { wamid: undefined }), reason: /^wamid is missing$/ },
+  { line: (index) => badOutbound(index, { wamid: undefined, text: `no id ${index}` }), reason: /^wamid is missing$/ },
 ];
 
 function badOutbound(index: number, changes: Record<string, unknown>): string {
