@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['test/bench/**', 'node_modules/**'],
     globalSetup: ['test/helpers/global-setup.ts'],
+    setupFiles: ['test/helpers/remove-temp-dirs.ts'],
     // Real dbt builds and real processes: generous, never a measure of speed.
     testTimeout: 180_000,
     hookTimeout: 300_000,
