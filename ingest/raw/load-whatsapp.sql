@@ -13,8 +13,10 @@ create or replace temp macro unix_instant(value) as try(
   end
 );
 
+-- Which lines of the batch are bodies not seen before (ids only: copying the bodies costs more
+-- than joining back to them).
 create or replace temp table batch_bodies as
-select record_sha256 as webhook_id, landing_id, landed_at, source, source_line, record as body
+select record_sha256 as webhook_id, landing_id, landed_at, source, source_line
 from landing_batch
 qualify row_number() over (partition by record_sha256 order by landed_at, landing_id) = 1;
 
@@ -22,12 +24,13 @@ delete from batch_bodies using raw_whatsapp_webhooks
 where batch_bodies.webhook_id = raw_whatsapp_webhooks.webhook_id;
 
 insert into raw_whatsapp_webhooks by name
-select webhook_id, landing_id, landed_at, source, body from batch_bodies;
+select webhook_id, landing_id, landed_at, source from batch_bodies;
 
 create or replace temp table batch_values as
 with parsed as (
-  select *, from_json(body, '{"entry":[{"id":"VARCHAR","changes":[{"field":"VARCHAR","value":"JSON"}]}]}') as envelope
-  from batch_bodies
+  select batch_bodies.*,
+    from_json(landing_batch.record, '{"entry":[{"id":"VARCHAR","changes":[{"field":"VARCHAR","value":"JSON"}]}]}') as envelope
+  from batch_bodies join landing_batch using (landing_id)
 ),
 entries as (
   select webhook_id, landing_id, landed_at, source, source_line, unnest(envelope.entry) as entry from parsed
@@ -215,7 +218,7 @@ where not exists (select 1 from raw_quarantine q where q.quarantine_key = p.quar
 qualify row_number() over (partition by quarantine_key) = 1;
 
 insert into raw_whatsapp_messages by name
-select * exclude (landing_id, source, source_line, problem)
+select * exclude (landing_id, source, source_line, problem, message)
 from batch_messages b
 where problem is null
   and not exists (select 1 from raw_whatsapp_messages r where r.wamid = b.wamid)
@@ -279,7 +282,7 @@ where not exists (select 1 from raw_quarantine q where q.quarantine_key = p.quar
 qualify row_number() over (partition by quarantine_key) = 1;
 
 insert into raw_whatsapp_statuses by name
-select * exclude (landing_id, source, source_line, problem)
+select * exclude (landing_id, source, source_line, problem, status_json)
 from batch_statuses b
 where problem is null
   and not exists (select 1 from raw_whatsapp_statuses r where r.status_key = b.status_key)

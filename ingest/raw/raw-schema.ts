@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const SQL_DIR = dirname(fileURLToPath(import.meta.url));
 /** Bump when schema.sql or a load changes what the raw tables hold: raw.duckdb is then rebuilt from landing. */
-const SCHEMA_VERSION = 6;
+const SCHEMA_VERSION = 7;
 
 /** Creates the raw tables; when they come from an older version, drops them so every segment loads again. */
 export async function ensureRawSchema(connection: DuckDBConnection): Promise<void> {

@@ -13,12 +13,14 @@ create table if not exists raw_landing_segments (
   primary key (kind, segment)
 );
 
+-- One row per distinct body. The body itself stays in the landing log only (landing_id says
+-- where), and so do the message and status objects in it: copies here and in the warehouse cost
+-- a third of the build.
 create table if not exists raw_whatsapp_webhooks (
   webhook_id varchar not null,    -- SHA-256 of the body's exact bytes: a retried delivery has the same id
   landing_id varchar not null,    -- <segment>#<seq>
   landed_at timestamptz not null,
-  source varchar not null,
-  body json not null              -- the body as JSON (the landing log keeps its exact bytes)
+  source varchar not null
 );
 
 create table if not exists raw_whatsapp_messages (
@@ -80,8 +82,8 @@ create table if not exists raw_whatsapp_messages (
   referral_ctwa_clid varchar,
   edited_message_id varchar,      -- edit / revoke: the message it changes
   error_code integer,             -- unsupported messages
-  error_title varchar,
-  message json not null           -- the message object as received
+  error_title varchar
+  -- The message object as received is in its webhook's body, in the landing log.
 );
 
 create table if not exists raw_whatsapp_statuses (
@@ -104,8 +106,7 @@ create table if not exists raw_whatsapp_statuses (
   pricing_category varchar,
   error_code integer,
   error_title varchar,
-  error_details varchar,
-  status_json json not null
+  error_details varchar
 );
 
 create table if not exists raw_whatsapp_contacts (

@@ -10,8 +10,7 @@ renamed as (
     webhook_id,
     landing_id,
     landed_at,
-    source as source_name,
-    body
+    source as source_name
   from source
 )
 

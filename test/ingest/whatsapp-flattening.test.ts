@@ -55,10 +55,19 @@ describe('WhatsApp webhook bodies flattened into raw tables', () => {
     expect(product).toEqual({ referred_product_catalog_id: 'cat1', referred_product_retailer_id: 'neet_repeater' });
   });
 
-  it('turns Unix-second timestamps into instants and keeps the verbatim message', async () => {
-    const [text] = await rows("select epoch(sent_at) as seconds, message->>'text' as text_json from raw_whatsapp_messages where wamid = 'wamid.TEXT1'");
+  it('turns Unix-second timestamps into instants, and the landing_id of its webhook finds the verbatim body', async () => {
+    const [text] = await rows(`
+      select epoch(sent_at) as seconds, landing_id from raw_whatsapp_messages join raw_whatsapp_webhooks using (webhook_id)
+      where wamid = 'wamid.TEXT1'`);
     expect(text?.seconds).toBe(1751400000);
-    expect(JSON.parse(String(text?.text_json))).toEqual({ body: 'Price for the JEE 2 year course?' });
+    // The query the README gives analysts: landing_id is whatsapp/<segment>#<seq>.
+    const [segment, seq] = String(text?.landing_id).split('#');
+    const [landed] = await rows(
+      `select record from read_json('${join(paths.landing, segment!)}', columns = {seq: 'BIGINT', record: 'JSON'}) where seq = ${Number(seq)}`,
+    );
+    const body = JSON.parse(String(landed?.record)) as { entry: Array<{ changes: Array<{ value: { messages?: Array<{ id: string; text?: unknown }> } }> }> };
+    const messages = body.entry.flatMap((entry) => entry.changes.flatMap((change) => change.value.messages ?? []));
+    expect(messages.find((message) => message.id === 'wamid.TEXT1')?.text).toEqual({ body: 'Price for the JEE 2 year course?' });
   });
 
   it('keeps a contact known only by username and business-scoped id', async () => {
