@@ -11,3 +11,11 @@
 {% macro contains_phrase(words, phrase) -%}
   contains(' ' || {{ words }} || ' ', ' ' || {{ phrase }} || ' ')
 {%- endmacro %}
+
+{#-
+  The longest of the (normalised) words, the first of equally long ones; '' when there are none.
+  A phrase occurs only where its longest word does, usually its rarest: a good join key.
+-#}
+{% macro longest_word(words) -%}
+  list_reduce(string_split({{ words }}, ' '), lambda longest, word: if(length(word) > length(longest), word, longest))
+{%- endmacro %}

@@ -1,12 +1,14 @@
 -- Which phrase of each signal (intent, question, acknowledgement, escalation triggers) and which
 -- product each inbound WhatsApp message names, from the phrase and product seeds. The longest
--- matching phrase of a signal is kept, so a triage decision can say which phrase made it.
--- Matching every message against every phrase is the build's costliest comparison and depends only
--- on the text and the seeds, so it is incremental: a build matches only messages it has not seen
--- (a changed seed changes the build fingerprint, and then everything is matched again).
+-- matching phrase of a signal is kept, so a triage decision can say which phrase made it, and the
+-- product of the longest matching alias; of equally long ones, the first in the seed.
+-- A message is tested only against the phrases and aliases whose longest word it has (a hash join
+-- on words), not against all of them. Matching depends only on the text and the seeds, so it is
+-- incremental: a build matches only messages it has not seen (a changed seed changes the build
+-- fingerprint, and then everything is matched again).
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 
-with messages as (
+with messages as materialized (
   select message_id, message_text, {{ normalize_words('message_text') }} as words
   from {{ ref('stg_whatsapp__messages') }}
   where direction = 'inbound'
@@ -15,45 +17,69 @@ with messages as (
   {%- endif %}
 ),
 
+-- Phrases and product aliases alike are targets; preference 1 is the longest of its kind, and seed
+-- order breaks ties explicitly (the former all-pairs join kept the first listed as a side effect of
+-- its scan order; the hash joins below find matches in no fixed order).
 phrases as (
-  select {{ normalize_words('phrase') }} as phrase_words, phrase, signal, match_type
-  from {{ ref('intent_phrases') }}
+  select
+    'phrase' as kind, signal, phrase as named, phrase_words as target_words, match_type,
+    row_number() over (order by length(phrase) desc, seed_position) as preference
+  from (
+    select phrase, signal, match_type, {{ normalize_words('phrase') }} as phrase_words, row_number() over () as seed_position
+    from {{ ref('intent_phrases') }}
+  )
 ),
 
 product_aliases as (
-  select product_id, product_name, {{ normalize_words('alias') }} as alias_words
-  from (select product_id, product_name, unnest(string_split(aliases, '|')) as alias from {{ ref('products') }})
-),
-
-phrase_matches as (
   select
-    messages.message_id,
-    phrases.signal,
-    arg_max(phrases.phrase, length(phrases.phrase)) as phrase
-  from messages
-  join phrases
-    on (phrases.match_type = 'word' and {{ contains_phrase('messages.words', 'phrases.phrase_words') }})
-    or (phrases.match_type = 'exact' and (messages.words = phrases.phrase_words or trim(lower(messages.message_text)) = phrases.phrase))
-  group by all
+    'product' as kind, null as signal, product_name as named, alias_words as target_words, 'word' as match_type,
+    row_number() over (order by length(alias_words) desc, seed_position) as preference
+  from (
+    select product_name, {{ normalize_words('alias') }} as alias_words, row_number() over () as seed_position
+    from (select product_name, unnest(string_split(aliases, '|')) as alias from {{ ref('products') }})
+  )
 ),
 
-product_matches as (
-  select messages.message_id, arg_max(product_aliases.product_name, length(product_aliases.alias_words)) as product_name
+targets as (
+  select * from phrases
+  union all
+  select * from product_aliases
+),
+
+-- A target occurs only in a message that has its longest word (as a rule its rarest): the join
+-- key. A target without words has the key '', the one word of a message without words, and
+-- contains_phrase pairs exactly those. A repeated word repeats a candidate, which changes no pick.
+word_matches as (
+  select message_words.message_id, keyed.kind, keyed.signal, keyed.named, keyed.preference
+  from (select message_id, words, unnest(string_split(words, ' ')) as word from messages) as message_words
+  join (select *, {{ longest_word('target_words') }} as key_word from targets where match_type = 'word') as keyed
+    on keyed.key_word = message_words.word
+  where {{ contains_phrase('message_words.words', 'keyed.target_words') }}
+),
+
+-- An 'exact' phrase is the whole message: its words, or its text trimmed and in lower case; two
+-- equality joins rather than one join on either.
+exact_matches as (
+  select messages.message_id, targets.kind, targets.signal, targets.named, targets.preference
   from messages
-  join product_aliases on {{ contains_phrase('messages.words', 'product_aliases.alias_words') }}
-  group by messages.message_id
+  join targets on targets.match_type = 'exact' and messages.words = targets.target_words
+  union all
+  select messages.message_id, targets.kind, targets.signal, targets.named, targets.preference
+  from messages
+  join targets on targets.match_type = 'exact' and trim(lower(messages.message_text)) = targets.named
 ),
 
 pivoted as (
   select
     message_id,
-    max(phrase) filter (where signal = 'high_intent') as high_intent_phrase,
-    max(phrase) filter (where signal = 'information') as information_phrase,
-    max(phrase) filter (where signal = 'acknowledgement') as acknowledgement_phrase,
-    max(phrase) filter (where signal = 'price_negotiation') as price_negotiation_phrase,
-    max(phrase) filter (where signal = 'complaint') as complaint_phrase,
-    max(phrase) filter (where signal = 'legal_regulatory') as legal_regulatory_phrase
-  from phrase_matches
+    arg_min(named, preference) filter (where kind = 'phrase' and signal = 'high_intent') as high_intent_phrase,
+    arg_min(named, preference) filter (where kind = 'phrase' and signal = 'information') as information_phrase,
+    arg_min(named, preference) filter (where kind = 'phrase' and signal = 'acknowledgement') as acknowledgement_phrase,
+    arg_min(named, preference) filter (where kind = 'phrase' and signal = 'price_negotiation') as price_negotiation_phrase,
+    arg_min(named, preference) filter (where kind = 'phrase' and signal = 'complaint') as complaint_phrase,
+    arg_min(named, preference) filter (where kind = 'phrase' and signal = 'legal_regulatory') as legal_regulatory_phrase,
+    arg_min(named, preference) filter (where kind = 'product') as named_product
+  from (select * from word_matches union all select * from exact_matches)
   group by message_id
 )
 
@@ -66,7 +92,6 @@ select
   pivoted.price_negotiation_phrase,
   pivoted.complaint_phrase,
   pivoted.legal_regulatory_phrase,
-  product_matches.product_name as named_product
+  pivoted.named_product
 from messages
 left join pivoted using (message_id)
-left join product_matches using (message_id)

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostileText } from '../helpers/hostile-text.ts';
 import { REPO } from '../helpers/run-cli.ts';
 
-// Property tests of the phrase matching the triage reads (macros normalize_words and
-// contains_phrase in macros/phrase_matching.sql). The macros are rendered by Jinja from the
+// Property tests of the phrase matching the triage reads (macros normalize_words, contains_phrase
+// and longest_word in macros/phrase_matching.sql). The macros are rendered by Jinja from the
 // project's venv, as dbt renders them, and the SQL runs in DuckDB: the real text, not a copy.
 
 let instance: DuckDBInstance;
@@ -28,11 +28,17 @@ function renderMacros(calls: string[]): string[] {
 }
 
 beforeAll(async () => {
-  const [words, phrase, hit] = renderMacros(["normalize_words('message_text')", "normalize_words('phrase_text')", "contains_phrase('words', 'phrase_words')"]);
+  const [words, phrase, hit, key] = renderMacros([
+    "normalize_words('message_text')",
+    "normalize_words('phrase_text')",
+    "contains_phrase('words', 'phrase_words')",
+    "longest_word('phrase_words')",
+  ]);
+  // has_key: whether the phrase's join key is one of the message's words, as int_message_phrase_matches joins them.
   matchSql = `
     with input as (select $text::varchar as message_text, $phrase::varchar as phrase_text),
     normalized as (select ${words} as words, ${phrase} as phrase_words from input)
-    select words, phrase_words, ${hit} as hit from normalized`;
+    select words, phrase_words, ${hit} as hit, list_contains(string_split(words, ' '), ${key}) as has_key from normalized`;
   instance = await DuckDBInstance.create(':memory:');
   connection = await instance.connect();
 });
@@ -42,9 +48,16 @@ afterAll(() => {
   instance.closeSync();
 });
 
-async function match(text: string | null, phrase: string): Promise<{ words: string | null; phrase_words: string; hit: boolean | null }> {
+interface Match {
+  words: string | null;
+  phrase_words: string;
+  hit: boolean | null;
+  has_key: boolean | null;
+}
+
+async function match(text: string | null, phrase: string): Promise<Match> {
   const reader = await connection.runAndReadAll(matchSql, { text, phrase });
-  return reader.getRowObjectsJS()[0] as { words: string | null; phrase_words: string; hit: boolean | null };
+  return reader.getRowObjectsJS()[0] as unknown as Match;
 }
 
 /** Words of the kinds the phrase seeds hold: English, Hinglish, digits, Devanagari. A small set, so phrases often nearly match. */
@@ -120,5 +133,41 @@ describe('contains_phrase over normalized words', () => {
   it('matches nothing in a message without text', async () => {
     expect((await match(null, 'fees')).hit).toBe(null);
     expect((await match('👍🙏 ?!', 'fees')).hit).toBe(false);
+  });
+});
+
+describe('longest_word, the key int_message_phrase_matches joins a message’s words and the phrases on', () => {
+  it('is one of the message’s words whenever the phrase matches, so the join misses no match', async () => {
+    const input = fc.record({
+      message: fc.array(word, { maxLength: 8 }),
+      phrase: fc.array(word, { maxLength: 3 }),
+      fromMessage: fc.boolean(),
+      at: fc.nat(),
+    });
+    const written = input.chain(({ message, phrase, fromMessage, at }) => {
+      const start = message.length ? at % message.length : 0;
+      return fc.tuple(writtenOut(message), writtenOut(fromMessage ? message.slice(start, start + Math.max(phrase.length, 1)) : phrase));
+    });
+    // Also texts and phrases without any word ("👍"), which match each other, and any text at all.
+    const wordless = fc.constantFrom('', '👍', '🙏🏽 ?!', '…', ' - ');
+    const anyText = fc.oneof(hostileText(), wordless);
+    let hits = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(written, fc.tuple(anyText, anyText), fc.tuple(hostileText(), wordless)), async ([text, phrase]) => {
+        const result = await match(text, phrase);
+        if (result.hit) {
+          hits += 1;
+          expect(result.has_key).toBe(true);
+        }
+      }),
+      { numRuns: 400 },
+    );
+    expect(hits).toBeGreaterThan(50);
+  });
+
+  it('pairs a message without words with a phrase without words, and with no other', async () => {
+    expect(await match('👍🙏 ?!', '🙏')).toMatchObject({ words: '', phrase_words: '', hit: true, has_key: true });
+    expect(await match('👍🙏 ?!', 'fees')).toMatchObject({ hit: false, has_key: false });
+    expect(await match('fees?', '👍')).toMatchObject({ hit: false, has_key: false });
   });
 });
