@@ -5,7 +5,7 @@ import { acquirePipelineLock } from '../lib/pipeline-lock.ts';
 import { UserError } from '../lib/user-error.ts';
 import { isStorageError } from '../lib/storage-error.ts';
 import { syncDirectory } from '../ingest/landing/segment-writer.ts';
-import { loadPendingSegments, type LoadSummary } from '../ingest/load-raw.ts';
+import { loadPendingSegments, memoryLimit, type LoadSummary } from '../ingest/load-raw.ts';
 import { buildFingerprint, startFromPrevious } from './build-fingerprint.ts';
 import { runDbtBuild } from './run-dbt.ts';
 
@@ -49,6 +49,13 @@ export async function buildWarehouse(
       // A full disk fails dbt somewhere (a model, its log, run_results.json): say so, not "errors above".
       const full = [...outcome.failures.map((failure) => failure.message), ...outcome.tail].find((line) => isStorageError(line));
       if (full) throw new UserError(`build failed: ${full.trim().slice(0, 200)}; ${kept}; free space in ${paths.root} and build again`);
+      // Past REPLYWATCH_MEMORY_LIMIT DuckDB spills most work to disk, but not every aggregate can.
+      const memory = [...outcome.failures.map((failure) => failure.message), ...outcome.tail].find((line) => /Out of Memory Error/i.test(line));
+      if (memory) {
+        throw new UserError(
+          `build failed: ${memory.trim().replace(/\s*Possible solutions:.*$/, '').slice(0, 200)}; ${kept}; raise REPLYWATCH_MEMORY_LIMIT (now ${memoryLimit()}) and build again`,
+        );
+      }
       const summary = options.quiet ? details.join('; ').trim() : `${outcome.failures.length || 'dbt'} error(s) above`;
       throw new UserError(`build failed: ${summary}; ${kept}`);
     }

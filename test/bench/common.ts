@@ -17,6 +17,12 @@ export interface DatasetShape {
   inquiriesPerMonth: number;
   /** The incremental workload's new data: one month after the dataset's end, this many inquiries. */
   incrementalInquiries: number;
+  /**
+   * REPLYWATCH_MEMORY_LIMIT for every ingest and build of the size, unless the caller set one: the
+   * default 1GB keeps 1m under its 2 GiB target, and 10m's target (6 GiB) leaves room for 4GB,
+   * which the per-inquiry lists of 1.6M inquiries need (at 1GB DuckDB runs out of memory).
+   */
+  memoryLimit: string;
 }
 
 /**
@@ -24,9 +30,9 @@ export interface DatasetShape {
  * 1m ≈ 1.3M, 10m ≈ 13M. The incremental month of 1,300 inquiries is ≈ 10k messages.
  */
 export const SHAPES: Record<BenchSize, DatasetShape> = {
-  quick: { months: 1, inquiriesPerMonth: 3_000, incrementalInquiries: 130 },
-  '1m': { months: 3, inquiriesPerMonth: 55_000, incrementalInquiries: 1_300 },
-  '10m': { months: 3, inquiriesPerMonth: 550_000, incrementalInquiries: 1_300 },
+  quick: { months: 1, inquiriesPerMonth: 3_000, incrementalInquiries: 130, memoryLimit: '1GB' },
+  '1m': { months: 3, inquiriesPerMonth: 55_000, incrementalInquiries: 1_300, memoryLimit: '1GB' },
+  '10m': { months: 3, inquiriesPerMonth: 550_000, incrementalInquiries: 1_300, memoryLimit: '4GB' },
 };
 
 export interface ChildResult {

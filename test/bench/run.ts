@@ -265,6 +265,8 @@ try {
   }
   log(`size ${size}, workloads: ${workloads.map((workload) => workload.name).join(', ')}; scratch ${root}`);
 
+  process.env.REPLYWATCH_MEMORY_LIMIT ||= SHAPES[size].memoryLimit;
+  log(`DuckDB memory limit ${process.env.REPLYWATCH_MEMORY_LIMIT} (REPLYWATCH_MEMORY_LIMIT)`);
   const prepareStarted = Date.now();
   recordPreparedGeneration(await prepareDataDir(context.dataDir, size, (message) => log(`prepare: ${message}`)));
   const [counts] = await queryFile(
@@ -318,7 +320,7 @@ const document = [
   `- Date: ${new Date(started).toISOString()}; the whole run took ${time(totalSeconds)}`,
   `- Machine: ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${formatBytes(totalmem())} RAM (${process.platform} ${process.arch})`,
   `- Node.js ${process.versions.node}; DuckDB ${await duckdbVersion()} (@duckdb/node-api ${pinned('package.json', /"@duckdb\/node-api": "([^"]+)"/)}); dbt-core ${pinned('requirements.txt', /^dbt-core==(\S+)/m)}, dbt-duckdb ${pinned('requirements.txt', /^dbt-duckdb==(\S+)/m)}`,
-  `- Size: ${size} — ${dataset || '(the dataset was not prepared)'}`,
+  `- Size: ${size} — ${dataset || '(the dataset was not prepared)'}; DuckDB memory limit ${process.env.REPLYWATCH_MEMORY_LIMIT ?? SHAPES[size].memoryLimit}`,
   ...notes.map((note) => `- Note: ${note}`),
   '',
   '## Results',

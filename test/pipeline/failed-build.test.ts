@@ -41,6 +41,20 @@ describe('a failed build', () => {
     expect(() => statSync(paths.nextWarehouse)).toThrow();
   });
 
+  it('says which setting to raise when DuckDB runs out of memory, and keeps the previous warehouse', async () => {
+    const data = tempDir();
+    cpSync(inject('builtDataDir'), data, { recursive: true });
+    rmSync(join(data, '.dbt'), { recursive: true, force: true });
+    const paths = dataPaths(data);
+    const before = readFileSync(paths.warehouse);
+
+    const result = await runCli(['--data', data, 'build', '--full-refresh'], { REPLYWATCH_MEMORY_LIMIT: '2MB' });
+    expect(result.code).not.toBe(0);
+    const error = result.stderr.trim().split('\n').at(-1);
+    expect(error).toMatch(/^replywatch: build failed: Out of Memory Error: [^;]*; the previous warehouse is unchanged; raise REPLYWATCH_MEMORY_LIMIT \(now 2MB\) and build again$/);
+    expect(readFileSync(paths.warehouse).equals(before)).toBe(true);
+  });
+
   it('names a model whose SQL does not run', async () => {
     const data = tempDir();
     const project = projectCopy();
