@@ -51,7 +51,12 @@ function renewAll(): void {
     try {
       utimesSync(lease.file, now, now);
     } catch {
-      closeSync(openSync(lease.file, 'w')); // removed under us: recreate it
+      try {
+        closeSync(openSync(lease.file, 'w')); // removed under us: recreate it
+      } catch {
+        // Its whole directory is gone (the data directory was removed): renewed once it is back.
+        // Throwing from a timer would kill the process.
+      }
     }
   }
 }
