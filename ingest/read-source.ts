@@ -1,11 +1,10 @@
-import { parse } from 'csv-parse';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { fileError } from '../lib/file-error.ts';
 import { UserError } from '../lib/user-error.ts';
+import { BATCH, readCsv } from './read-csv.ts';
 import { wellFormedJson } from './well-formed-json.ts';
 
 export type SourceFormat = 'csv' | 'ndjson';
@@ -14,11 +13,17 @@ export type SourceFormat = 'csv' | 'ndjson';
 export interface SourceRecord {
   line: number;
   text: string;
+  /** The UTF-8 of `text` when the file held exactly that (an NDJSON line that needed no repair). */
+  bytes?: Buffer;
   value?: unknown;
   error?: string;
 }
 
-const BATCH = 2048;
+/** One line of an NDJSON file, not yet decoded. */
+export interface SourceLine {
+  line: number;
+  bytes: Buffer;
+}
 
 /** The format of an input file from its name: `.csv` or `.ndjson`/`.jsonl`, optionally `.gz`. */
 export function sourceFormat(path: string): SourceFormat {
@@ -34,8 +39,7 @@ export function sourceFormat(path: string): SourceFormat {
  * record with an error.
  */
 export async function* readSource(path: string, format: SourceFormat, requiredColumns: readonly string[]): AsyncGenerator<SourceRecord[]> {
-  const input = await openInput(path);
-  yield* format === 'csv' ? readCsv(path, input, requiredColumns) : readNdjson(input);
+  yield* format === 'csv' ? readCsv(path, () => openInput(path), requiredColumns) : readNdjson(path);
 }
 
 async function openInput(path: string): Promise<Readable> {
@@ -55,29 +59,41 @@ async function openInput(path: string): Promise<Readable> {
   return raw.pipe(gunzip);
 }
 
-async function* readNdjson(input: Readable): AsyncGenerator<SourceRecord[]> {
-  const decoder = new StringDecoder('utf8');
-  let pending = '';
+/**
+ * The lines of an NDJSON file as bytes, numbered from 1, without their line break (LF or CRLF) and
+ * the first one without a UTF-8 byte-order mark (Windows tools write one). Split before decoding:
+ * most lines are ASCII, and landing can then copy and hash a line it vouches for as it is.
+ */
+export async function* readNdjsonLines(path: string): AsyncGenerator<SourceLine[]> {
+  const input = await openInput(path);
   let line = 0;
-  let batch: SourceRecord[] = [];
-  const take = (text: string): void => {
+  let batch: SourceLine[] = [];
+  // The start of a line that runs on past the chunk (past several, for a huge record).
+  let carry: Buffer[] = [];
+  const take = (bytes: Buffer): void => {
     line += 1;
-    let trimmed = text.endsWith('\r') ? text.slice(0, -1) : text;
-    // A UTF-8 byte-order mark (Windows tools write one) is not part of the first record, as in CSV.
-    if (line === 1 && trimmed.startsWith('\ufeff')) trimmed = trimmed.slice(1);
-    if (trimmed.trim() === '') return;
-    trimmed = wellFormedJson(trimmed);
-    try {
-      batch.push({ line, text: trimmed, value: JSON.parse(trimmed) });
-    } catch (error) {
-      batch.push({ line, text: trimmed, error: `not JSON (${(error as Error).message})` });
-    }
+    let start = 0;
+    let end = bytes.length;
+    if (bytes[end - 1] === 0x0d) end -= 1;
+    if (line === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
+    batch.push({ line, bytes: start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end) });
   };
   try {
-    for await (const chunk of input) {
-      const lines = (pending + decoder.write(chunk as Buffer)).split('\n');
-      pending = lines.pop() ?? '';
-      for (const text of lines) take(text);
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      let start = 0;
+      let newline = chunk.indexOf(0x0a);
+      if (newline !== -1 && carry.length) {
+        take(Buffer.concat([...carry, chunk.subarray(0, newline)]));
+        carry = [];
+        start = newline + 1;
+        newline = chunk.indexOf(0x0a, start);
+      }
+      while (newline !== -1) {
+        take(chunk.subarray(start, newline));
+        start = newline + 1;
+        newline = chunk.indexOf(0x0a, start);
+      }
+      if (start < chunk.length) carry.push(chunk.subarray(start));
       if (batch.length >= BATCH) {
         yield batch;
         batch = [];
@@ -86,70 +102,39 @@ async function* readNdjson(input: Readable): AsyncGenerator<SourceRecord[]> {
   } catch (error) {
     throw new UserError(`cannot read the file: ${(error as Error).message}`);
   }
-  pending += decoder.end();
-  if (pending !== '') take(pending);
+  if (carry.length) take(Buffer.concat(carry));
   if (batch.length) yield batch;
 }
 
-async function* readCsv(path: string, input: Readable, requiredColumns: readonly string[]): AsyncGenerator<SourceRecord[]> {
-  // relax_quotes: a stray quote (`"Asha "the topper" Rao"`, `5" screen`) stays text in its field;
-  // without it the parser loses its place and swallows every later row into one error.
-  const parser = input.pipe(
-    parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, raw: true, info: true, skip_records_with_error: true }),
-  );
-  const skipped: SourceRecord[] = [];
-  parser.on('skip', (error: Error & { lines?: number; raw?: string }) => {
-    skipped.push({ line: error.lines ?? 0, text: error.raw ?? '', error: `not valid CSV (${error.message})` });
-  });
-  input.on('error', (error) => parser.destroy(error));
-  let header: string[] | undefined;
-  let batch: SourceRecord[] = [];
+/** One NDJSON line as a record: parsed, or why it is not JSON; undefined for a blank line. */
+export function ndjsonRecord({ line, bytes }: SourceLine): SourceRecord | undefined {
+  let text: string;
   try {
-    for await (const { record, raw, info } of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
-      if (!header) {
-        header = checkHeader(path, record.map((name) => name.trim()), requiredColumns);
-        continue;
-      }
-      batch.push(csvRecord(header, record, raw.replace(/\r?\n$/, ''), info.lines));
-      if (skipped.length) batch.push(...skipped.splice(0));
-      if (batch.length >= BATCH) {
-        yield batch;
-        batch = [];
-      }
-    }
+    // Invalid UTF-8 bytes become U+FFFD here.
+    text = bytes.toString('utf8');
   } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError(`${path}: cannot read the file: ${(error as Error).message}`);
+    // A line past the longest string V8 can hold.
+    throw new UserError(`cannot read the file: ${(error as Error).message}`);
   }
-  if (!header) throw new UserError(`${path}:1: the file is empty; a CSV file needs a header row`);
-  batch.push(...skipped);
-  if (batch.length) yield batch;
+  if (text.charCodeAt(0) !== 0x7b && text.trim() === '') return undefined;
+  const decoded = text;
+  text = wellFormedJson(text);
+  // No U+FFFD: every byte was valid UTF-8, so the bytes are the text's UTF-8, to be copied as they are.
+  const exact = text === decoded && text.indexOf('\ufffd') === -1 ? bytes : undefined;
+  try {
+    return { line, text, bytes: exact, value: JSON.parse(text) };
+  } catch (error) {
+    return { line, text, error: `not JSON (${(error as Error).message})` };
+  }
 }
 
-function checkHeader(path: string, header: string[], requiredColumns: readonly string[]): string[] {
-  const missing = requiredColumns.filter((column) => !header.includes(column));
-  if (missing.length) {
-    throw new UserError(
-      `${path}:1: the header lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (it has: ${oneLine(header.join(', '))})`,
-    );
+async function* readNdjson(path: string): AsyncGenerator<SourceRecord[]> {
+  for await (const lines of readNdjsonLines(path)) {
+    const batch: SourceRecord[] = [];
+    for (const line of lines) {
+      const record = ndjsonRecord(line);
+      if (record) batch.push(record);
+    }
+    if (batch.length) yield batch;
   }
-  const duplicate = header.find((column, index) => header.indexOf(column) !== index);
-  if (duplicate) throw new UserError(`${path}:1: the header names column ${duplicate} twice`);
-  return header;
-}
-
-function csvRecord(header: string[], fields: string[], text: string, line: number): SourceRecord {
-  if (fields.length !== header.length) {
-    return { line, text, error: `has ${fields.length} fields; the header has ${header.length}` };
-  }
-  const value: Record<string, string> = {};
-  header.forEach((column, index) => {
-    value[column] = fields[index] as string;
-  });
-  return { line, text, value };
-}
-
-/** A header quoted in a one-line error: control characters (a stray line break or NUL) shown escaped. */
-function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]/g, (char) => JSON.stringify(char).slice(1, -1));
 }

@@ -27,6 +27,12 @@ export interface RecordContract {
   /** Columns a CSV file of this kind must have in its header. */
   requiredColumns: readonly string[];
   check(value: unknown, fromCsv: boolean): Verdict;
+  /**
+   * For a kind landed verbatim: the length as a JS string of an NDJSON line this contract accepts
+   * as the very bytes it came as (JSON whose text is those bytes), found without parsing it; else
+   * undefined, and the line is decoded, parsed and checked.
+   */
+  acceptsVerbatim?(bytes: Uint8Array): number | undefined;
 }
 
 export function schemaContract(options: {
@@ -61,8 +67,10 @@ export function schemaContract(options: {
         record[field] = fromCsv && raw === '' ? null : raw;
       }
       options.prepare?.(record);
-      const candidate = compiled.Check(record) ? record : (Value.Convert(options.schema, record) as Record<string, unknown>);
-      const error = compiled.Errors(candidate).First();
+      const valid = compiled.Check(record);
+      const candidate = valid ? record : (Value.Convert(options.schema, record) as Record<string, unknown>);
+      // Errors() walks the whole record again, allocating as it goes: only for a record that fails.
+      const error = valid || compiled.Check(candidate) ? undefined : compiled.Errors(candidate).First();
       if (error) return { ok: false, reason: describeError(error.path, error.message, error.value) };
       // A number where the contract wants text (an id or a phone number without quotes) is kept as
       // its digits; past 2^53 they are no longer the digits in the file, and two ids could become one.

@@ -1,4 +1,9 @@
+import { scanJson } from '../json-scan.ts';
 import type { RecordContract } from './record-contract.ts';
+
+const MEMBERS = [Buffer.from('object'), Buffer.from('entry')];
+const ACCOUNT = Buffer.from('"whatsapp_business_account"');
+const starts = new Int32Array(MEMBERS.length);
 
 /**
  * A WhatsApp Cloud API webhook body, kept verbatim. Only the envelope is checked here; the body is
@@ -19,5 +24,14 @@ export const whatsappContract: RecordContract = {
     }
     if (!Array.isArray(body.entry)) return { ok: false, reason: 'entry is not a list' };
     return { ok: true, record: body };
+  },
+  // The same envelope as check(), read off the bytes: most of a body is messages landing keeps as is.
+  acceptsVerbatim(bytes) {
+    const chars = scanJson(bytes, MEMBERS, starts);
+    if (chars < 0) return undefined;
+    const object = starts[0] as number;
+    const entry = starts[1] as number;
+    const isAccount = object >= 0 && object + ACCOUNT.length <= bytes.length && ACCOUNT.compare(bytes, object, object + ACCOUNT.length) === 0;
+    return isAccount && entry >= 0 && bytes[entry] === 0x5b ? chars : undefined;
   },
 };

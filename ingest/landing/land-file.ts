@@ -7,7 +7,8 @@ import { processLease } from '../../lib/process-lease.ts';
 import { startProgress } from '../../lib/progress.ts';
 import { UserError } from '../../lib/user-error.ts';
 import { contractFor } from '../contracts/contract-for.ts';
-import { readSource, sourceFormat, type SourceRecord } from '../read-source.ts';
+import { ndjsonRecord, readNdjsonLines, readSource, sourceFormat, type SourceLine, type SourceRecord } from '../read-source.ts';
+import { landingEnvelope } from './landing-envelope.ts';
 import { appendManifestEntry, findManifestEntry } from './manifest.ts';
 import { createRollingSegments } from './rolling-segments.ts';
 
@@ -54,10 +55,14 @@ export async function landFile(paths: DataPaths, kind: string, file: string): Pr
   const result: LandResult = { kind, file, accepted: 0, quarantined: 0, problems: [] };
   const progress = startProgress(`landing ${file}`);
 
-  const reject = async (record: SourceRecord, reason: string): Promise<void> => {
+  const envelope = landingEnvelope(kind, format, landedAt, source);
+  const fromCsv = format === 'csv';
+
+  // Appends are synchronous; a caller awaits flushAll() when one asks for it.
+  const reject = (record: SourceRecord, reason: string): boolean => {
     result.quarantined += 1;
     if (result.problems.length < PROBLEMS_SHOWN) result.problems.push(`${file}:${record.line}: ${reason}`);
-    await rejected.append(
+    return rejected.append([
       JSON.stringify({
         seq: result.quarantined,
         quarantined_at: landedAt,
@@ -67,30 +72,50 @@ export async function landFile(paths: DataPaths, kind: string, file: string): Pr
         reason,
         record_text: record.text,
       }),
-    );
+    ]);
+  };
+  const land = (record: SourceRecord): boolean => {
+    if (record.error !== undefined) return reject(record, record.error);
+    // Bytes, not characters: 6 M Devanagari characters are 18 MB, past what DuckDB reads whole.
+    if (record.text.length > MAX_RECORD_BYTES / 3 && Buffer.byteLength(record.text) > MAX_RECORD_BYTES) {
+      return reject({ ...record, text: record.text.slice(0, 1024) }, `record is larger than ${MAX_RECORD_BYTES >> 20} MiB`);
+    }
+    const verdict = contract.check(record.value, fromCsv);
+    if (!verdict.ok) return reject(record, verdict.reason);
+    result.accepted += 1;
+    return accepted.append(envelope.record(result.accepted, record, verdict.record));
+  };
+  /** A line the contract accepts as the very bytes it came as: no decoding, parsing or encoding. */
+  const landVerbatim = ({ line, bytes }: SourceLine): boolean | undefined => {
+    const chars = bytes.length <= MAX_RECORD_BYTES ? contract.acceptsVerbatim?.(bytes) : undefined;
+    if (chars === undefined) return undefined;
+    result.accepted += 1;
+    return accepted.append(envelope.verbatim(result.accepted, line, { bytes, chars }));
+  };
+  const flushAll = async (): Promise<void> => {
+    await accepted.flush();
+    await rejected.flush();
   };
 
   try {
-    for await (const batch of readSource(file, format, contract.requiredColumns)) {
-      for (const record of batch) {
-        if (record.error !== undefined) {
-          await reject(record, record.error);
-          continue;
+    if (format === 'ndjson') {
+      for await (const lines of readNdjsonLines(file)) {
+        const before = result.accepted + result.quarantined;
+        for (const line of lines) {
+          let full = landVerbatim(line);
+          if (full === undefined) {
+            const record = ndjsonRecord(line);
+            full = record !== undefined && land(record);
+          }
+          if (full) await flushAll();
         }
-        // Bytes, not characters: 6 M Devanagari characters are 18 MB, past what DuckDB reads whole.
-        if (record.text.length > MAX_RECORD_BYTES / 3 && Buffer.byteLength(record.text) > MAX_RECORD_BYTES) {
-          await reject({ ...record, text: record.text.slice(0, 1024) }, `record is larger than ${MAX_RECORD_BYTES >> 20} MiB`);
-          continue;
-        }
-        const verdict = contract.check(record.value, format === 'csv');
-        if (!verdict.ok) {
-          await reject(record, verdict.reason);
-          continue;
-        }
-        result.accepted += 1;
-        await accepted.append(envelope(kind, format, result.accepted, landedAt, source, record, verdict.record));
+        progress.advance(result.accepted + result.quarantined - before);
       }
-      progress.advance(batch.length);
+    } else {
+      for await (const batch of readSource(file, format, contract.requiredColumns)) {
+        for (const record of batch) if (land(record)) await flushAll();
+        progress.advance(batch.length);
+      }
     }
   } catch (error) {
     await accepted.discard();
@@ -110,28 +135,6 @@ export async function landFile(paths: DataPaths, kind: string, file: string): Pr
   });
   progress.finish(`${result.accepted.toLocaleString('en-IN')} accepted, ${result.quarantined.toLocaleString('en-IN')} quarantined`);
   return result;
-}
-
-/**
- * One landing line. The record is kept as it came (a WhatsApp body byte for byte, with the SHA-256
- * of those bytes as its identity; a CSV row as its columns); other kinds also carry the contract
- * form the loader reads, so a later contract can still be rebuilt from the verbatim record.
- */
-function envelope(
-  kind: string,
-  format: 'csv' | 'ndjson',
-  seq: number,
-  landedAt: string,
-  source: string,
-  record: SourceRecord,
-  values: Record<string, unknown>,
-): string {
-  const head = `{"seq":${seq},"landed_at":"${landedAt}","source":${JSON.stringify(source)},"source_line":${record.line}`;
-  if (kind === 'whatsapp') {
-    return `${head},"record_sha256":"${createHash('sha256').update(record.text).digest('hex')}","record":${record.text}}`;
-  }
-  const verbatim = format === 'csv' ? JSON.stringify(record.value) : record.text;
-  return `${head},"record":${verbatim},"values":${JSON.stringify(values)}}`;
 }
 
 async function hashOf(file: string): Promise<string> {

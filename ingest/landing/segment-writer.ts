@@ -8,6 +8,8 @@ export interface SegmentWriter {
   path: string;
   lineCount(): number;
   append(line: string): Promise<void>;
+  /** Writes `count` whole lines already encoded as UTF-8, after any appended before. */
+  write(lines: Uint8Array, count: number): Promise<void>;
   /** Flushes, fsyncs and renames `.part` → `.ndjson`: only then are its records accepted. */
   seal(): Promise<void>;
   /** Drops the unsealed segment (nothing in it was accepted). */
@@ -37,13 +39,24 @@ export async function createSegmentWriter(directory: string, name: string): Prom
   let bufferedBytes = 0;
   let lines = 0;
   let finished = false;
+  let position = 0;
+
+  /** Every byte, looping over short writes (a nearly full disk). */
+  const writeFully = async (data: Uint8Array): Promise<void> => {
+    for (let written = 0; written < data.length; ) {
+      const { bytesWritten } = await handle.write(data, written, data.length - written, position);
+      if (bytesWritten === 0) throw Object.assign(new Error('no space left to append to the landing log'), { code: 'ENOSPC' });
+      written += bytesWritten;
+      position += bytesWritten;
+    }
+  };
 
   const flush = async (): Promise<void> => {
     if (!buffered.length) return;
     const text = buffered.join('');
     buffered = [];
     bufferedBytes = 0;
-    await handle.write(text);
+    await writeFully(Buffer.from(text));
   };
 
   return {
@@ -54,6 +67,11 @@ export async function createSegmentWriter(directory: string, name: string): Prom
       bufferedBytes += line.length + 1;
       lines += 1;
       if (bufferedBytes >= FLUSH_BYTES) await flush();
+    },
+    async write(data, count) {
+      await flush();
+      await writeFully(data);
+      lines += count;
     },
     async seal() {
       if (finished) return;

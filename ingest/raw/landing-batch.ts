@@ -8,7 +8,8 @@ export function landingBatchSql(folder: string): string {
           reason: 'VARCHAR', record_text: 'VARCHAR'}`
       : folder === 'whatsapp'
         ? `{seq: 'BIGINT', landed_at: 'VARCHAR', source: 'VARCHAR', source_line: 'BIGINT', record_sha256: 'VARCHAR', record: 'JSON'}`
-        : `{seq: 'BIGINT', landed_at: 'VARCHAR', source: 'VARCHAR', source_line: 'BIGINT', record: 'JSON', "values": 'JSON'}`;
+        : // The verbatim record stays in the landing log; the raw tables take the contract's values.
+          `{seq: 'BIGINT', landed_at: 'VARCHAR', source: 'VARCHAR', source_line: 'BIGINT', "values": 'JSON'}`;
   const stamp = folder === 'quarantine' ? 'quarantined_at' : 'landed_at';
   return `
     create or replace temp table landing_batch as
