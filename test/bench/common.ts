@@ -23,6 +23,8 @@ export interface DatasetShape {
    * which the per-inquiry lists of 1.6M inquiries need (at 1GB DuckDB runs out of memory).
    */
   memoryLimit: string;
+  /** REPLYWATCH_DBT_THREADS unless set: at 10m, two models at once ran out of memory together. */
+  dbtThreads: number;
 }
 
 /**
@@ -30,9 +32,9 @@ export interface DatasetShape {
  * 1m ≈ 1.3M, 10m ≈ 13M. The incremental month of 1,300 inquiries is ≈ 10k messages.
  */
 export const SHAPES: Record<BenchSize, DatasetShape> = {
-  quick: { months: 1, inquiriesPerMonth: 3_000, incrementalInquiries: 130, memoryLimit: '1GB' },
-  '1m': { months: 3, inquiriesPerMonth: 55_000, incrementalInquiries: 1_300, memoryLimit: '1GB' },
-  '10m': { months: 3, inquiriesPerMonth: 550_000, incrementalInquiries: 1_300, memoryLimit: '4GB' },
+  quick: { months: 1, inquiriesPerMonth: 3_000, incrementalInquiries: 130, memoryLimit: '1GB', dbtThreads: 2 },
+  '1m': { months: 3, inquiriesPerMonth: 55_000, incrementalInquiries: 1_300, memoryLimit: '1GB', dbtThreads: 2 },
+  '10m': { months: 3, inquiriesPerMonth: 550_000, incrementalInquiries: 1_300, memoryLimit: '4GB', dbtThreads: 1 },
 };
 
 export interface ChildResult {

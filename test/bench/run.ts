@@ -266,7 +266,8 @@ try {
   log(`size ${size}, workloads: ${workloads.map((workload) => workload.name).join(', ')}; scratch ${root}`);
 
   process.env.REPLYWATCH_MEMORY_LIMIT ||= SHAPES[size].memoryLimit;
-  log(`DuckDB memory limit ${process.env.REPLYWATCH_MEMORY_LIMIT} (REPLYWATCH_MEMORY_LIMIT)`);
+  process.env.REPLYWATCH_DBT_THREADS ||= String(SHAPES[size].dbtThreads);
+  log(`DuckDB memory limit ${process.env.REPLYWATCH_MEMORY_LIMIT}, dbt threads ${process.env.REPLYWATCH_DBT_THREADS}`);
   const prepareStarted = Date.now();
   recordPreparedGeneration(await prepareDataDir(context.dataDir, size, (message) => log(`prepare: ${message}`)));
   const [counts] = await queryFile(
@@ -320,7 +321,7 @@ const document = [
   `- Date: ${new Date(started).toISOString()}; the whole run took ${time(totalSeconds)}`,
   `- Machine: ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${formatBytes(totalmem())} RAM (${process.platform} ${process.arch})`,
   `- Node.js ${process.versions.node}; DuckDB ${await duckdbVersion()} (@duckdb/node-api ${pinned('package.json', /"@duckdb\/node-api": "([^"]+)"/)}); dbt-core ${pinned('requirements.txt', /^dbt-core==(\S+)/m)}, dbt-duckdb ${pinned('requirements.txt', /^dbt-duckdb==(\S+)/m)}`,
-  `- Size: ${size} — ${dataset || '(the dataset was not prepared)'}; DuckDB memory limit ${process.env.REPLYWATCH_MEMORY_LIMIT ?? SHAPES[size].memoryLimit}`,
+  `- Size: ${size} — ${dataset || '(the dataset was not prepared)'}; DuckDB memory limit ${process.env.REPLYWATCH_MEMORY_LIMIT ?? SHAPES[size].memoryLimit}, dbt threads ${process.env.REPLYWATCH_DBT_THREADS ?? SHAPES[size].dbtThreads}`,
   ...notes.map((note) => `- Note: ${note}`),
   '',
   '## Results',
