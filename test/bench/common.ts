@@ -29,7 +29,7 @@ export interface DatasetShape {
 
 /**
  * About 7.8 messages an inquiry (build-scale's 3 × 55,000 gave 1,291,656 messages): quick ≈ 23k,
- * 1m ≈ 1.3M, 10m ≈ 13M. The incremental month of 1,300 inquiries is ≈ 10k messages.
+ * 1m ≈ 1.3M, 10m ≈ 10.3M. The incremental month of 1,300 inquiries is ≈ 10k messages.
  */
 export const SHAPES: Record<BenchSize, DatasetShape> = {
   quick: { months: 1, inquiriesPerMonth: 3_000, incrementalInquiries: 130, memoryLimit: '1GB', dbtThreads: 2 },

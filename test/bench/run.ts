@@ -5,7 +5,7 @@
  *
  *   npm run bench -- [--size quick|1m|10m] [--runs N] [--only build,dashboard] [--out BENCHMARKS.md] [--keep]
  *
- * quick ≈ 23k messages, 1m ≈ 1.3M (3 months × 55,000 inquiries), 10m ≈ 13M. --runs defaults to each
+ * quick ≈ 23k messages, 1m ≈ 1.3M (3 months × 55,000 inquiries), 10m ≈ 10M. --runs defaults to each
  * workload's own default for the size, else 3 for quick and 1 for the big sizes. Not part of `npm test`.
  */
 import { DuckDBInstance } from '@duckdb/node-api';

@@ -54,7 +54,7 @@ function recordProfile(dataDir: string, timings: BuildTimings): void {
       ],
     },
     { title: 'dbt: the 10 slowest nodes of the full build (run_results.json execution_time)', rows: slowestDbtNodes(target, 10) },
-    { title: 'dbt: time by node type (summed over nodes; 2 threads, so the sum exceeds the wall clock)', rows: byType },
+    { title: 'dbt: time by node type (summed over nodes; with more than one dbt thread the sum can exceed the wall clock)', rows: byType },
   ];
 }
 
