@@ -2,7 +2,7 @@ import { parse } from 'csv-parse';
 import type { Readable } from 'node:stream';
 import { UserError } from '../lib/user-error.ts';
 import type { SourceRecord } from './read-source.ts';
-import { isSimpleCsv, readSimpleCsv } from './simple-csv.ts';
+import { isSimpleCsv, readSimpleCsv, type CsvRow } from './simple-csv.ts';
 
 /** Records per batch a reader yields. */
 export const BATCH = 2048;
@@ -17,32 +17,15 @@ export async function* readCsv(path: string, open: () => Promise<Readable>, requ
   try {
     simple = await isSimpleCsv(await open());
   } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError(`${path}: cannot read the file: ${(error as Error).message}`);
+    throw readError(path, error);
   }
   yield* simple ? readSimple(path, await open(), requiredColumns) : parseCsv(path, await open(), requiredColumns);
 }
 
 async function* readSimple(path: string, input: Readable, requiredColumns: readonly string[]): AsyncGenerator<SourceRecord[]> {
-  let header: string[] | undefined;
-  let batch: SourceRecord[] = [];
-  try {
-    for await (const rows of readSimpleCsv(input)) {
-      for (const { fields, text, line } of rows) {
-        if (header) batch.push(csvRecord(header, fields, text, line));
-        else header = checkHeader(path, fields.map((name) => name.trim()), requiredColumns);
-      }
-      if (batch.length >= BATCH) {
-        yield batch;
-        batch = [];
-      }
-    }
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError(`${path}: cannot read the file: ${(error as Error).message}`);
-  }
-  if (!header) throw new UserError(`${path}:1: the file is empty; a CSV file needs a header row`);
-  if (batch.length) yield batch;
+  yield* batchRecords(path, requiredColumns, (async function* () {
+    for await (const rows of readSimpleCsv(input)) yield* rows;
+  })());
 }
 
 /**
@@ -67,15 +50,38 @@ async function* parseCsv(path: string, input: Readable, requiredColumns: readonl
     skipped.push({ line: error.lines ?? 0, text: error.raw ?? '', error: `not valid CSV (${error.message})` });
   });
   input.on('error', (error) => parser.destroy(error));
+  const rows = (async function* () {
+    for await (const { record, raw, info } of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
+      yield { fields: record, text: raw.replace(/\r?\n$/, ''), line: info.lines };
+    }
+  })();
+  try {
+    yield* batchRecords(path, requiredColumns, rows, skipped);
+  } finally {
+    // Stopping early (a bad header) leaves the file open otherwise: destroying the parser does not end its source.
+    input.destroy();
+  }
+}
+
+/**
+ * The rows after the header as records, in batches; `skipped` (rows the parser could not read,
+ * filled while it runs) go in after the row that revealed them, the rest at the end.
+ */
+async function* batchRecords(
+  path: string,
+  requiredColumns: readonly string[],
+  rows: AsyncIterable<CsvRow>,
+  skipped: SourceRecord[] = [],
+): AsyncGenerator<SourceRecord[]> {
   let header: string[] | undefined;
   let batch: SourceRecord[] = [];
   try {
-    for await (const { record, raw, info } of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
+    for await (const { fields, text, line } of rows) {
       if (!header) {
-        header = checkHeader(path, record.map((name) => name.trim()), requiredColumns);
+        header = checkHeader(path, fields.map((name) => name.trim()), requiredColumns);
         continue;
       }
-      batch.push(csvRecord(header, record, raw.replace(/\r?\n$/, ''), info.lines));
+      batch.push(csvRecord(header, fields, text, line));
       if (skipped.length) batch.push(...skipped.splice(0));
       if (batch.length >= BATCH) {
         yield batch;
@@ -83,15 +89,15 @@ async function* parseCsv(path: string, input: Readable, requiredColumns: readonl
       }
     }
   } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError(`${path}: cannot read the file: ${(error as Error).message}`);
-  } finally {
-    // Stopping early (a bad header) leaves the file open otherwise: destroying the parser does not end its source.
-    input.destroy();
+    throw readError(path, error);
   }
   if (!header) throw new UserError(`${path}:1: the file is empty; a CSV file needs a header row`);
   batch.push(...skipped);
   if (batch.length) yield batch;
+}
+
+function readError(path: string, error: unknown): UserError {
+  return error instanceof UserError ? error : new UserError(`${path}: cannot read the file: ${(error as Error).message}`);
 }
 
 function checkHeader(path: string, header: string[], requiredColumns: readonly string[]): string[] {
