@@ -26,10 +26,18 @@ where batch_bodies.webhook_id = raw_whatsapp_webhooks.webhook_id;
 insert into raw_whatsapp_webhooks by name
 select webhook_id, landing_id, landed_at, source from batch_bodies;
 
+-- One parse of each new body down to its values' lists (the items stay JSON: a list may hold
+-- anything, and what cannot be keyed is quarantined as it came).
 create or replace temp table batch_values as
 with parsed as (
   select batch_bodies.*,
-    from_json(landing_batch.record, '{"entry":[{"id":"VARCHAR","changes":[{"field":"VARCHAR","value":"JSON"}]}]}') as envelope
+    from_json(landing_batch.record, '{"entry":[{"id":"VARCHAR","changes":[{"field":"VARCHAR","value":{
+      "metadata": {"display_phone_number": "VARCHAR", "phone_number_id": "VARCHAR"},
+      "contacts": ["JSON"], "messages": ["JSON"], "statuses": ["JSON"], "errors": ["JSON"],
+      "message_echoes": ["JSON"],
+      "history": [{"metadata": {"phase": "INTEGER", "chunk_order": "INTEGER", "progress": "INTEGER"},
+                   "threads": [{"id": "VARCHAR", "messages": ["JSON"]}]}]
+    }}]}]}') as envelope
   from batch_bodies join landing_batch using (landing_id)
 ),
 entries as (
@@ -39,16 +47,7 @@ changes as (
   select webhook_id, landing_id, landed_at, source, source_line, entry.id as waba_id, unnest(entry.changes) as change
   from entries
 )
-select
-  webhook_id, landing_id, landed_at, source, source_line, waba_id,
-  change.field as change_field,
-  from_json(change.value, '{
-    "metadata": {"display_phone_number": "VARCHAR", "phone_number_id": "VARCHAR"},
-    "contacts": ["JSON"], "messages": ["JSON"], "statuses": ["JSON"], "errors": ["JSON"],
-    "message_echoes": ["JSON"],
-    "history": [{"metadata": {"phase": "INTEGER", "chunk_order": "INTEGER", "progress": "INTEGER"},
-                 "threads": [{"id": "VARCHAR", "messages": ["JSON"]}]}]
-  }') as v
+select webhook_id, landing_id, landed_at, source, source_line, waba_id, change.field as change_field, change.value as v
 from changes;
 
 -- messages -------------------------------------------------------------------------------------
@@ -285,7 +284,10 @@ insert into raw_whatsapp_statuses by name
 select * exclude (landing_id, source, source_line, problem, status_json)
 from batch_statuses b
 where problem is null
-  and not exists (select 1 from raw_whatsapp_statuses r where r.status_key = b.status_key)
+  -- The key hashes the timestamp, so a status seen before has the same status_at: comparing it lets
+  -- DuckDB skip the row groups of other days (the table is in landing order) instead of probing
+  -- every status ever loaded, which grew with the table at every group.
+  and not exists (select 1 from raw_whatsapp_statuses r where r.status_key = b.status_key and r.status_at = b.status_at)
 qualify row_number() over (partition by status_key order by landed_at, landing_id) = 1;
 
 -- contacts -------------------------------------------------------------------------------------
