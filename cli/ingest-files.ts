@@ -9,13 +9,18 @@ import { describeAdded, reportLoad } from './reports.ts';
 
 export interface IngestOutcome {
   results: LandResult[];
-  load: LoadSummary;
+  /** Undefined with `landOnly`: the next build loads what was landed. */
+  load: LoadSummary | undefined;
   /** Records quarantined by this run, when landing or when loading. */
   quarantined: number;
 }
 
-/** Lands each file, then loads everything pending into raw.duckdb; prints what happened. */
-export async function ingestFiles(paths: DataPaths, kind: string, files: string[]): Promise<IngestOutcome> {
+/**
+ * Lands each file, then loads everything pending into raw.duckdb; prints what happened. With
+ * `landOnly` it stops at the landing log, as the webhook receiver does, and the next
+ * `replywatch build` loads it: a full rebuild is then one build over the whole log.
+ */
+export async function ingestFiles(paths: DataPaths, kind: string, files: string[], options: { landOnly?: boolean } = {}): Promise<IngestOutcome> {
   contractFor(kind);
   files.forEach(sourceFormat);
   mkdirSync(paths.root, { recursive: true });
@@ -29,6 +34,11 @@ export async function ingestFiles(paths: DataPaths, kind: string, files: string[
         process.stderr.write(`  … and ${result.quarantined - result.problems.length} more quarantined (see raw_quarantine)\n`);
       }
       results.push(result);
+    }
+    if (options.landOnly) {
+      const landed = results.reduce((sum, result) => sum + result.accepted, 0);
+      process.stdout.write(`landing log: ${landed.toLocaleString('en-IN')} record(s) of ${kind}; \`replywatch build\` loads them\n`);
+      return { results, load: undefined, quarantined: results.reduce((sum, result) => sum + result.quarantined, 0) };
     }
     const load = await loadPendingSegments(paths);
     reportLoad(load);

@@ -66,6 +66,7 @@ export async function loadPendingSegments(paths: DataPaths, options: { quiet?: b
     // A segment DuckDB cannot read is split into its good lines and quarantined bad ones, and the
     // good lines load on the next pass; a repaired segment that still fails is reported.
     for (let pass = 0; pass < 2; pass += 1) {
+      const started = performance.now();
       const pending = await pendingSegments(connection, paths);
       if (!pending.length) break;
       const progress = startProgress('loading landing → raw.duckdb', { total: sum(pending), unit: 'bytes', silent: options.quiet });
@@ -90,10 +91,11 @@ export async function loadPendingSegments(paths: DataPaths, options: { quiet?: b
         }
         progress.advance(sum(group));
       }
-      progress.finish(`${summary.segments} segment${summary.segments === 1 ? '' : 's'} loaded${repaired ? `, ${repaired} repaired` : ''}`);
+      await connection.run('checkpoint');
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      progress.finish(`${summary.segments} segment${summary.segments === 1 ? '' : 's'} loaded${repaired ? `, ${repaired} repaired` : ''} in ${seconds}s`);
       if (!repaired) break;
     }
-    await connection.run('checkpoint');
     summary.totals = await countRows(connection);
     summary.added = Object.fromEntries(RAW_TABLES.map((table) => [table, summary.totals[table] - before[table]])) as RawCounts;
     return summary;

@@ -10,6 +10,7 @@ import { ingestFiles } from '../ingest-files.ts';
 import { describeAdded, reportLoad } from '../reports.ts';
 
 interface IngestFlags {
+  landOnly?: boolean;
   since?: string;
   maxPages?: string;
   config?: string;
@@ -24,23 +25,27 @@ export function registerIngest(program: Command): void {
     .description(`append records to the landing log and load them into raw.duckdb (kinds: ${KINDS.join(', ')})`)
     .argument('<kind>', `${KINDS.join(' | ')} | crm`)
     .argument('<files...>', `.csv or .ndjson files, optionally gzipped; for kind crm: ${CRM_SOURCES.join(' | ')}`)
+    .option('--land-only', 'files: append to the landing log only; the next `replywatch build` loads it into raw.duckdb')
     .option('--since <iso>', 'crm: pull records modified since this time instead of since the last pull')
     .option('--max-pages <n>', 'crm: stop after this many pages per object (the next pull continues)')
     .option('--config <file>', 'crm: a JSON config file with the credentials (env REPLYWATCH_CONFIG)')
     .addHelpText(
       'after',
       '\nExamples:\n  replywatch ingest roster roster.csv\n  replywatch ingest whatsapp webhooks-2026-11.ndjson.gz\n' +
-        '  HUBSPOT_TOKEN=… replywatch ingest crm hubspot\n\nExit status: 0 all loaded, 2 good records loaded and some quarantined, 1 nothing could be done.',
+        '  replywatch ingest --land-only outbound outbound-2026-11.ndjson && replywatch build\n' +
+        '  HUBSPOT_TOKEN=… replywatch ingest crm hubspot\n\nExit status: 0 all loaded (or landed), 2 good records loaded and some quarantined, 1 nothing could be done.',
     )
     .action(async (kind: string, files: string[], flags: IngestFlags, command: Command) => {
       if (kind === 'crm') {
+        if (flags.landOnly) throw new UserError('--land-only is for files; a CRM pull lands and loads what it pulls');
         await pullFromCrm(pathsFrom(command), files, flags);
         return;
       }
-      const outcome = await ingestFiles(pathsFrom(command), kind, files);
-      if (outcome.load.failed.length) process.exitCode = 1;
+      const outcome = await ingestFiles(pathsFrom(command), kind, files, { landOnly: flags.landOnly });
+      if (outcome.load?.failed.length) process.exitCode = 1;
       else if (outcome.quarantined) {
-        process.stderr.write(`replywatch: ${outcome.quarantined} record(s) quarantined; the good ones loaded (see raw_quarantine)\n`);
+        const good = outcome.load ? 'the good ones loaded (see raw_quarantine)' : 'the good ones landed (raw_quarantine lists them after the next build)';
+        process.stderr.write(`replywatch: ${outcome.quarantined} record(s) quarantined; ${good}\n`);
         process.exitCode = PARTIAL_LOAD_EXIT;
       }
     });

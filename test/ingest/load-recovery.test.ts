@@ -46,7 +46,7 @@ describe('loading the landing log', () => {
     writeFileSync(roster, ROSTER);
     const result = await runCli(['--data', data, 'ingest', 'roster', roster]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('1 segment loaded, 1 repaired');
+    expect(result.stderr).toMatch(/1 segment loaded, 1 repaired in \d+\.\ds/);
     expect(await queryFile(paths.raw, 'select event_id from raw_inbox_events order by event_id')).toEqual([{ event_id: 'after' }, { event_id: 'before' }]);
     expect(await queryFile(paths.raw, 'select reason, source_line from raw_quarantine')).toEqual([
       { reason: 'landing line is not valid JSON (a torn or partial write)', source_line: 2 },
