@@ -96,7 +96,8 @@ async function* batchRecords(
   if (batch.length) yield batch;
 }
 
-function readError(path: string, error: unknown): UserError {
+/** A read that failed, as one line naming the file (a UserError already says what it means). */
+export function readError(path: string, error: unknown): UserError {
   return error instanceof UserError ? error : new UserError(`${path}: cannot read the file: ${(error as Error).message}`);
 }
 

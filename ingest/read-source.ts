@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { fileError } from '../lib/file-error.ts';
 import { UserError } from '../lib/user-error.ts';
-import { BATCH, readCsv } from './read-csv.ts';
+import { BATCH, readCsv, readError } from './read-csv.ts';
 import { wellFormedJson } from './well-formed-json.ts';
 
 export type SourceFormat = 'csv' | 'ndjson';
@@ -100,7 +100,7 @@ export async function* readNdjsonLines(path: string): AsyncGenerator<SourceLine[
       }
     }
   } catch (error) {
-    throw new UserError(`cannot read the file: ${(error as Error).message}`);
+    throw readError(path, error);
   }
   if (carry.length) take(Buffer.concat(carry));
   if (batch.length) yield batch;

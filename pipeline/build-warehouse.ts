@@ -7,7 +7,7 @@ import { isStorageError } from '../lib/storage-error.ts';
 import { syncDirectory } from '../ingest/landing/segment-writer.ts';
 import { loadPendingSegments, memoryLimit, type LoadSummary } from '../ingest/load-raw.ts';
 import { buildFingerprint, startFromPrevious } from './build-fingerprint.ts';
-import { runDbtBuild } from './run-dbt.ts';
+import { dbtThreads, runDbtBuild } from './run-dbt.ts';
 
 export interface BuildResult {
   load: LoadSummary;
@@ -31,6 +31,9 @@ export async function buildWarehouse(
   options: { signal?: AbortSignal; quiet?: boolean; fullRefresh?: boolean } = {},
 ): Promise<BuildResult> {
   const started = Date.now();
+  // Settings are checked before anything runs, not after the load.
+  memoryLimit();
+  dbtThreads();
   mkdirSync(paths.root, { recursive: true });
   const release = await acquirePipelineLock(paths.lock, paths.leases, 'replywatch build', { signal: options.signal });
   try {
@@ -46,11 +49,12 @@ export async function buildWarehouse(
         : outcome.tail.filter((line) => line.trim() !== '').slice(-15).map((line) => `  ${line}`);
       if (!options.quiet) process.stderr.write(`${details.join('\n')}\n`);
       const kept = keptWarehouse(paths);
+      const said = [...outcome.failures.map((failure) => failure.message), ...outcome.tail];
       // A full disk fails dbt somewhere (a model, its log, run_results.json): say so, not "errors above".
-      const full = [...outcome.failures.map((failure) => failure.message), ...outcome.tail].find((line) => isStorageError(line));
+      const full = said.find((line) => isStorageError(line));
       if (full) throw new UserError(`build failed: ${full.trim().slice(0, 200)}; ${kept}; free space in ${paths.root} and build again`);
       // Past REPLYWATCH_MEMORY_LIMIT DuckDB spills most work to disk, but not every aggregate can.
-      const memory = [...outcome.failures.map((failure) => failure.message), ...outcome.tail].find((line) => /Out of Memory Error/i.test(line));
+      const memory = said.find((line) => /Out of Memory Error/i.test(line));
       if (memory) {
         throw new UserError(
           `build failed: ${memory.trim().replace(/\s*Possible solutions:.*$/, '').slice(0, 200)}; ${kept}; raise REPLYWATCH_MEMORY_LIMIT (now ${memoryLimit()}) and build again`,

@@ -71,6 +71,7 @@ export async function runDbtBuild(
     REPLYWATCH_AS_OF: asOf.toISOString(),
     REPLYWATCH_BUILD_FINGERPRINT: options.fingerprint ?? '',
     REPLYWATCH_MEMORY_LIMIT: memoryLimit(),
+    REPLYWATCH_DBT_THREADS: String(dbtThreads()),
     DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
     DBT_USE_COLORS: 'false',
   };
@@ -102,6 +103,16 @@ export async function runDbtBuild(
   const failures = readFailures(paths);
   progress.finish(exitCode === 0 ? `${total} nodes passed` : `failed (${failures.length || 'see below'})`);
   return { ok: exitCode === 0, failures, tail };
+}
+
+/** How many models dbt builds at once (env REPLYWATCH_DBT_THREADS, default 2; profiles.yml reads it), checked. */
+export function dbtThreads(): number {
+  const setting = process.env.REPLYWATCH_DBT_THREADS || '2';
+  const threads = Number(setting);
+  if (!/^\d+$/.test(setting) || threads < 1 || threads > 64) {
+    throw new UserError(`REPLYWATCH_DBT_THREADS "${setting}" is not a whole number of models from 1 to 64`);
+  }
+  return threads;
 }
 
 /** "test.replywatch.not_null_stg_x_id.5f1c2" → "test not_null_stg_x_id"; unit tests name their model too. */

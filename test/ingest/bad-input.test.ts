@@ -2,20 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataPaths } from '../../lib/data-paths.ts';
+import { OUTBOUND_RECORD } from '../helpers/outbound-record.ts';
 import { queryFile } from '../helpers/read-db.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
-
-const OUTBOUND_OK = {
-  wamid: 'wamid.OK1',
-  phone_number_id: '800000000000001',
-  to: '919811112222',
-  sent_at: '2026-11-27T10:00:00+05:30',
-  author_kind: 'agent',
-  agent_id: 'a_priya',
-  type: 'text',
-  text: 'Hello',
-};
 
 function setup(name: string, content: string | Buffer): { data: string; file: string } {
   const data = tempDir();
@@ -51,8 +41,8 @@ describe('bad input to `replywatch ingest`', () => {
   });
 
   it('quarantines a line that is not JSON, with file and line, exits 2, and still loads the good lines', async () => {
-    const good2 = { ...OUTBOUND_OK, wamid: 'wamid.OK2' };
-    const { data, file } = setup('outbound.ndjson', `${JSON.stringify(OUTBOUND_OK)}\n{"wamid": "wamid.BROKEN",\n${JSON.stringify(good2)}\n`);
+    const good2 = { ...OUTBOUND_RECORD, wamid: 'wamid.OK2' };
+    const { data, file } = setup('outbound.ndjson', `${JSON.stringify(OUTBOUND_RECORD)}\n{"wamid": "wamid.BROKEN",\n${JSON.stringify(good2)}\n`);
     const result = await runCli(['--data', data, 'ingest', 'outbound', file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`quarantined ${file}:2: not JSON`);
@@ -67,9 +57,9 @@ describe('bad input to `replywatch ingest`', () => {
 
   it('quarantines records that break the contract, each with its reason', async () => {
     const lines = [
-      OUTBOUND_OK,
-      { ...OUTBOUND_OK, wamid: 'wamid.NOTIME', sent_at: 'yesterday' },
-      { ...OUTBOUND_OK, wamid: 'wamid.NOAGENT', agent_id: null },
+      OUTBOUND_RECORD,
+      { ...OUTBOUND_RECORD, wamid: 'wamid.NOTIME', sent_at: 'yesterday' },
+      { ...OUTBOUND_RECORD, wamid: 'wamid.NOAGENT', agent_id: null },
     ];
     const { data, file } = setup('outbound.ndjson', lines.map((line) => JSON.stringify(line)).join('\n'));
     const result = await runCli(['--data', data, 'ingest', 'outbound', file]);
@@ -89,7 +79,7 @@ describe('bad input to `replywatch ingest`', () => {
   });
 
   it('refuses a time that does not exist, which a lenient parser would roll over', async () => {
-    const { data, file } = setup('outbound.ndjson', JSON.stringify({ ...OUTBOUND_OK, sent_at: '2026-02-30T10:00:00+05:30' }));
+    const { data, file } = setup('outbound.ndjson', JSON.stringify({ ...OUTBOUND_RECORD, sent_at: '2026-02-30T10:00:00+05:30' }));
     const result = await runCli(['--data', data, 'ingest', 'outbound', file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`quarantined ${file}:1: sent_at "2026-02-30T10:00:00+05:30" is not an ISO 8601 time with an offset`);
@@ -166,7 +156,7 @@ describe('hostile input to `replywatch ingest`', () => {
   });
 
   it('loads the good records of an outbound file with a byte-order mark, bytes that are not UTF-8, nesting and numbers', async () => {
-    const line = (wamid: string, changes: Record<string, unknown> = {}) => JSON.stringify({ ...OUTBOUND_OK, wamid, ...changes });
+    const line = (wamid: string, changes: Record<string, unknown> = {}) => JSON.stringify({ ...OUTBOUND_RECORD, wamid, ...changes });
     const [beforeE, afterE] = line('wamid.LATIN1', { text: 'caf#' }).split('#');
     const content = Buffer.concat([
       Buffer.from(`\ufeff${line('wamid.BOM')}\n`),
@@ -224,8 +214,8 @@ describe('hostile input to `replywatch ingest`', () => {
   });
 
   it('quarantines a record over 16 MiB counted in bytes though not in characters, and loads its neighbours', async () => {
-    const huge = JSON.stringify({ ...OUTBOUND_OK, wamid: 'wamid.HUGE', text: 'ह'.repeat(6 << 20) }); // 6 Mi characters, 18 MiB
-    const { data, file } = setup('outbound.ndjson', [JSON.stringify(OUTBOUND_OK), huge, JSON.stringify({ ...OUTBOUND_OK, wamid: 'wamid.OK2' })].join('\n'));
+    const huge = JSON.stringify({ ...OUTBOUND_RECORD, wamid: 'wamid.HUGE', text: 'ह'.repeat(6 << 20) }); // 6 Mi characters, 18 MiB
+    const { data, file } = setup('outbound.ndjson', [JSON.stringify(OUTBOUND_RECORD), huge, JSON.stringify({ ...OUTBOUND_RECORD, wamid: 'wamid.OK2' })].join('\n'));
     const result = await runCli(['--data', data, 'ingest', 'outbound', file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`quarantined ${file}:2: record is larger than 16 MiB`);

@@ -3,20 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPendingSegments } from '../../ingest/load-raw.ts';
 import { dataPaths } from '../../lib/data-paths.ts';
+import { OUTBOUND_RECORD } from '../helpers/outbound-record.ts';
 import { queryFile } from '../helpers/read-db.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
-const OUTBOUND = {
-  wamid: 'wamid.LAND1',
-  phone_number_id: '800000000000001',
-  to: '919811112222',
-  sent_at: '2026-11-27T10:00:00+05:30',
-  author_kind: 'agent',
-  agent_id: 'a_priya',
-  type: 'text',
-  text: 'Hello',
-};
+const OUTBOUND = { ...OUTBOUND_RECORD, wamid: 'wamid.LAND1' };
 
 describe('`replywatch ingest --land-only`', () => {
   it('appends to the landing log without touching raw.duckdb, and the next load takes every record, the quarantined one too', async () => {

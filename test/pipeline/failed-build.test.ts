@@ -55,6 +55,19 @@ describe('a failed build', () => {
     expect(readFileSync(paths.warehouse).equals(before)).toBe(true);
   });
 
+  it('builds as many models at once as REPLYWATCH_DBT_THREADS says, and refuses a setting that is not a count in one line', async () => {
+    const data = tempDir();
+    cpSync(inject('builtDataDir'), data, { recursive: true });
+    rmSync(join(data, '.dbt'), { recursive: true, force: true });
+    // Out of memory at once: the log has dbt's concurrency line long before that.
+    await runCli(['--data', data, 'build', '--full-refresh'], { REPLYWATCH_MEMORY_LIMIT: '2MB', REPLYWATCH_DBT_THREADS: '1' });
+    expect(readFileSync(join(dataPaths(data).dbtLogs, 'dbt.log'), 'utf8')).toMatch(/Concurrency: 1 threads/);
+
+    const refused = await runCli(['--data', data, 'build'], { REPLYWATCH_DBT_THREADS: 'two' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toBe('replywatch: REPLYWATCH_DBT_THREADS "two" is not a whole number of models from 1 to 64');
+  });
+
   it('names a model whose SQL does not run', async () => {
     const data = tempDir();
     const project = projectCopy();
