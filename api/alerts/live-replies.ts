@@ -1,4 +1,5 @@
-import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** A person's message to a contact, seen in the landing log before any build has it. */
@@ -12,8 +13,12 @@ export interface LiveReply {
 }
 
 export interface LiveReplies {
-  /** Reads what landed since the last call, in segments written since shortly before `sinceMs` (the build's clock). */
-  refresh(sinceMs: number): void;
+  /**
+   * Reads what landed at or after `sinceMs` (the build's clock) since the last call, in segments
+   * written since shortly before it. Reads in chunks, yielding between them: the first call after
+   * a large ingest may pass over gigabytes of landing log, and requests are answered meanwhile.
+   */
+  refresh(sinceMs: number): Promise<void>;
   /** Replies to this contact on this number that landed at or after `landedSince`, oldest first. */
   repliesTo(phoneNumberId: string, contactWaId: string, landedSince: number): LiveReply[];
   /** Replies read so far: unchanged means nothing new landed that could resolve an alert. */
@@ -22,17 +27,21 @@ export interface LiveReplies {
 
 /** Folders that carry replies: webhooks (Business-app echoes) and outbound records from the team's tool. */
 const FOLDERS = ['whatsapp', 'outbound'] as const;
-/** Segments last written this long before the build's clock may still hold replies it missed. */
-const LOOKBACK_MS = 10 * 60 * 1000;
+/**
+ * Every line is stamped landed_at before it is written, so a segment last written before the
+ * build's clock holds nothing that landed after it; this margin covers file systems that keep
+ * modification times to the second or two.
+ */
+const MTIME_MARGIN_MS = 5_000;
 /** Per-file read chunk; a segment is read incrementally from where the last refresh stopped. */
 const CHUNK_BYTES = 1 << 20;
 
 /**
  * Tails the landing log for replies by people (Business-app echoes in webhooks, outbound records
  * with author_kind agent), so an alert resolves as soon as its reply lands rather than at the next
- * build. Only segments written since shortly before the warehouse's clock are read,
- * each from the byte where the last read stopped; an open segment (.part) is followed across its
- * rename when it is sealed.
+ * build. Only segments written since the warehouse's clock are read, each from the byte where
+ * the last read stopped, and only lines that landed since then are parsed; an open segment (.part)
+ * is followed across its rename when it is sealed.
  */
 export function createLiveReplies(landingDir: string): LiveReplies {
   const offsets = new Map<string, number>();
@@ -47,37 +56,40 @@ export function createLiveReplies(landingDir: string): LiveReplies {
     byContact.set(key(reply.phoneNumberId, reply.contactWaId), list);
   };
 
-  const readNew = (folder: string, file: string, path: string): void => {
+  const readNew = async (folder: string, file: string, path: string, floor: number): Promise<void> => {
     const segment = `${folder}/${file.replace(/\.part$/, '')}`;
     let offset = offsets.get(segment) ?? 0;
     const size = statSync(path).size;
     if (size <= offset) return;
-    const fd = openSync(path, 'r');
+    const handle = await open(path, 'r');
     try {
-      let pending = '';
       const buffer = Buffer.alloc(CHUNK_BYTES);
+      let carried = Buffer.alloc(0);
       let position = offset;
       while (position < size) {
-        const read = readSync(fd, buffer, 0, Math.min(CHUNK_BYTES, size - position), position);
-        if (read <= 0) break;
-        position += read;
-        pending += buffer.toString('utf8', 0, read);
-        const lastNewline = pending.lastIndexOf('\n');
-        if (lastNewline < 0) continue;
-        for (const line of pending.slice(0, lastNewline).split('\n')) parseLine(folder, line, add);
+        const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, size - position), position);
+        if (bytesRead <= 0) break;
+        position += bytesRead;
+        const chunk = carried.length ? Buffer.concat([carried, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
+        let start = 0;
+        for (let end = chunk.indexOf(NEWLINE); end >= 0; end = chunk.indexOf(NEWLINE, start)) {
+          // Lines that landed before the build are the build's business: skipped unparsed.
+          if (!(landedAtOf(chunk, start, end) < floor)) parseLine(folder, chunk.toString('utf8', start, end), add);
+          start = end + 1;
+        }
         // Only whole lines count: a line still being written is read on the next refresh.
-        offset += Buffer.byteLength(pending.slice(0, lastNewline + 1));
-        pending = pending.slice(lastNewline + 1);
+        offset += start;
+        carried = Buffer.from(chunk.subarray(start));
       }
     } finally {
-      closeSync(fd);
+      await handle.close();
     }
     offsets.set(segment, offset);
   };
 
   return {
-    refresh(sinceMs) {
-      const from = sinceMs - LOOKBACK_MS;
+    async refresh(sinceMs) {
+      const from = sinceMs - MTIME_MARGIN_MS;
       for (const [contact, replies] of byContact) {
         if (replies[replies.length - 1]!.landedAt < from) byContact.delete(contact);
       }
@@ -89,7 +101,7 @@ export function createLiveReplies(landingDir: string): LiveReplies {
           const path = join(directory, file);
           try {
             if (statSync(path).mtimeMs < from) continue;
-            readNew(folder, file, path);
+            await readNew(folder, file, path, sinceMs);
           } catch (error) {
             // Renamed (sealed) or removed between listing and reading: picked up on the next refresh.
             if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
@@ -104,6 +116,18 @@ export function createLiveReplies(landingDir: string): LiveReplies {
       return (byContact.get(key(phoneNumberId, contactWaId)) ?? []).filter((reply) => reply.landedAt >= landedSince);
     },
   };
+}
+
+const NEWLINE = 0x0a;
+const LANDED_AT = Buffer.from('"landed_at":"');
+
+/** A landing line's landed_at, read from its envelope's first bytes without parsing the line; NaN if not there. */
+function landedAtOf(chunk: Buffer, start: number, end: number): number {
+  const at = chunk.subarray(start, Math.min(end, start + 64)).indexOf(LANDED_AT);
+  if (at < 0) return Number.NaN;
+  const from = start + at + LANDED_AT.length;
+  const close = chunk.indexOf(0x22, from);
+  return close < 0 || close > end ? Number.NaN : Date.parse(chunk.toString('latin1', from, close));
 }
 
 interface LandedLine {

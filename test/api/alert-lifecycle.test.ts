@@ -19,6 +19,7 @@ interface AlertJson {
   inquiry_id: string;
   contact: { wa_id: string };
   seconds_late: number;
+  due_at: string;
   acknowledged_by: string | null;
   snoozed_until: string | null;
   silenced_by: string | null;
@@ -117,6 +118,21 @@ describe('alerts fire, resolve and are handled on the clock, between builds', ()
     // The warehouse has not been rebuilt: the landing log alone resolved them.
     const [inquiry] = await queryFile(paths.warehouse, `select first_response_at from fct_inquiries where contact_wa_id = '${CONTACTS.sales.waId}'`);
     expect(inquiry!.first_response_at).toBeNull();
+  });
+
+  it('lists the most severe alerts first, then the soonest due', async () => {
+    const api = await start();
+    // Meera's and Kiran's breaches are critical by now; Arjun's has just fallen due (a warning).
+    api.clock.set(OPENED_AT + 120 * MINUTE);
+    const response = await api.app.inject({ url: '/api/alerts?limit=100', headers: api.as.owner });
+    expect(response.statusCode, response.body).toBe(200);
+    const listed = JSON.parse(response.body).alerts as AlertJson[];
+    const rank: Record<string, number> = { critical: 0, warning: 1, info: 2 };
+    const worstFirst = [...listed].sort((a, b) => rank[a.severity]! - rank[b.severity]! || Date.parse(a.due_at) - Date.parse(b.due_at) || (a.id < b.id ? -1 : 1));
+    expect(new Set(listed.map((alert) => alert.severity)).size).toBeGreaterThan(1);
+    // Two breaches and the unassigned alert fell due together: the id settles their order.
+    expect(new Set(listed.map((alert) => alert.due_at)).size).toBeLessThan(listed.length - 1);
+    expect(listed.map((alert) => `${alert.severity} ${alert.due_at} ${alert.id}`)).toEqual(worstFirst.map((alert) => `${alert.severity} ${alert.due_at} ${alert.id}`));
   });
 
   it('pages through the alerts and the queue with cursors, in the same order as one long page', async () => {
