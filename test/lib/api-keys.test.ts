@@ -17,7 +17,10 @@ describe('API keys', () => {
     expect(supervisor.record.id).toMatch(/^key_[0-9a-f]{8}$/);
     expect(verify(supervisor.key)).toEqual({ keyId: supervisor.record.id, role: 'supervisor', team: 'sales' });
     expect(verify(agent.key)).toEqual({ keyId: agent.record.id, role: 'agent', agentId: 'agt_07' });
-    expect(verify(`${supervisor.key.slice(0, -1)}A`)).toBeUndefined();
+    // One character changed (never to itself: a fixed replacement matched the key 1 time in 16).
+    const tampered = `rw_${supervisor.key[3] === 'A' ? 'B' : 'A'}${supervisor.key.slice(4)}`;
+    expect(tampered).not.toBe(supervisor.key);
+    expect(verify(tampered)).toBeUndefined();
     expect(verify('')).toBeUndefined();
   });
 
