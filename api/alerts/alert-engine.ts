@@ -73,7 +73,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       ) {
         return retimed(last.evaluation, now);
       }
-      return await compare(now, snapshot, clocks, roleLevels, time, buildTime);
+      return await compare(now, snapshot, clocks, roleLevels, time, buildTime, revision);
     } finally {
       comparing = false;
     }
@@ -86,6 +86,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     roleLevels: Map<string, number>,
     time: number,
     buildTime: number,
+    revision: number,
   ): Promise<Evaluation> => {
     // The earliest moment after `now` at which a comparison below would come out differently.
     let validUntil = Number.POSITIVE_INFINITY;
@@ -161,8 +162,9 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     }
     previous = current;
     const evaluation: Evaluation = { at: now, comparedAt: now, alerts, changes, warehouse: { asOf: snapshot.asOf, builtAt: snapshot.builtAt } };
-    // Resolving above forgot marks, so the revision is read again.
-    last = { evaluation, snapshot: snapshot.version, replies: options.liveReplies.seen, revision: options.stateRevision?.() ?? 0, validUntil };
+    // The revision from before the comparison: an ack or snooze made while it yielded is not in
+    // these alerts, so a changed revision must make the next evaluation compare again.
+    last = { evaluation, snapshot: snapshot.version, replies: options.liveReplies.seen, revision, validUntil };
     if (changes.length) for (const listener of listeners) listener(changes, evaluation);
     return evaluation;
   };

@@ -15,7 +15,7 @@ export interface LiveReply {
 export interface LiveReplies {
   /**
    * Reads what landed at or after `sinceMs` (the build's clock) since the last call, in segments
-   * written since shortly before it. Reads in chunks, yielding between them: the first call after
+   * written since shortly before it (all of them again if `sinceMs` went back). Reads in chunks, yielding between them: the first call after
    * a large ingest may pass over gigabytes of landing log, and requests are answered meanwhile.
    */
   refresh(sinceMs: number): Promise<void>;
@@ -28,20 +28,21 @@ export interface LiveReplies {
 /** Folders that carry replies: webhooks (Business-app echoes) and outbound records from the team's tool. */
 const FOLDERS = ['whatsapp', 'outbound'] as const;
 /**
- * Every line is stamped landed_at before it is written, so a segment last written before the
- * build's clock holds nothing that landed after it; this margin covers file systems that keep
- * modification times to the second or two.
+ * Segments last written this long before the build's clock are passed over. Every line is stamped
+ * landed_at before it is written, so on one host a segment last written before the clock holds
+ * nothing that landed after it; the margin covers a landing folder on network storage, whose
+ * server's clock sets the times. What the margin lets through costs a scan, not a parse.
  */
-const MTIME_MARGIN_MS = 5_000;
+const LOOKBACK_MS = 10 * 60 * 1000;
 /** Per-file read chunk; a segment is read incrementally from where the last refresh stopped. */
 const CHUNK_BYTES = 1 << 20;
 
 /**
  * Tails the landing log for replies by people (Business-app echoes in webhooks, outbound records
  * with author_kind agent), so an alert resolves as soon as its reply lands rather than at the next
- * build. Only segments written since the warehouse's clock are read, each from the byte where
- * the last read stopped, and only lines that landed since then are parsed; an open segment (.part)
- * is followed across its rename when it is sealed.
+ * build. Only segments written since shortly before the warehouse's clock are read, each from the
+ * byte where the last read stopped, and only lines that landed since the clock are parsed; an open
+ * segment (.part) is followed across its rename when it is sealed.
  */
 export function createLiveReplies(landingDir: string): LiveReplies {
   const offsets = new Map<string, number>();
@@ -49,6 +50,7 @@ export function createLiveReplies(landingDir: string): LiveReplies {
   const key = (phoneNumberId: string, contactWaId: string): string => `${phoneNumberId}|${contactWaId}`;
 
   let seen = 0;
+  let lastSince = Number.NEGATIVE_INFINITY;
   const add = (reply: LiveReply): void => {
     seen += 1;
     const list = byContact.get(key(reply.phoneNumberId, reply.contactWaId)) ?? [];
@@ -89,7 +91,14 @@ export function createLiveReplies(landingDir: string): LiveReplies {
 
   return {
     async refresh(sinceMs) {
-      const from = sinceMs - MTIME_MARGIN_MS;
+      // Lines before the clock were passed over for good; a clock set back (a build --as-of in the
+      // past, another REPLYWATCH_NOW) needs them, so every segment is read again from its start.
+      if (sinceMs < lastSince) {
+        offsets.clear();
+        byContact.clear();
+      }
+      lastSince = sinceMs;
+      const from = sinceMs - LOOKBACK_MS;
       for (const [contact, replies] of byContact) {
         if (replies[replies.length - 1]!.landedAt < from) byContact.delete(contact);
       }

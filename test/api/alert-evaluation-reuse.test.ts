@@ -104,4 +104,30 @@ describe('alert evaluations reused between thresholds', () => {
     // The point of it: most moments were answered without comparing every clock again.
     expect(reused).toBeGreaterThan(times.length / 2);
   });
+
+  it('compares again after an acknowledgement made while a comparison was running', async () => {
+    const inner = openAlertState(join(paths.state, 'mid-comparison.ndjson'));
+    states.push(inner);
+    let revision = 0;
+    let acknowledged: string | undefined;
+    // The first alert built reads its marks, then someone acknowledges it before the comparison ends.
+    const state: AlertState = {
+      ...inner,
+      marks(alertId) {
+        const marks = inner.marks(alertId);
+        if (!acknowledged) {
+          acknowledged = alertId;
+          inner.acknowledge(alertId, 'a_owner', new Date(OPENED_AT + 2 * HOUR), null);
+          revision += 1;
+        }
+        return marks;
+      },
+    };
+    const engine = engineWith(state, () => revision);
+    const now = new Date(OPENED_AT + 2 * HOUR);
+    const during = await engine.evaluate(now);
+    expect(during.alerts.find((alert) => alert.id === acknowledged)?.status).toBe('firing');
+    const after = await engine.evaluate(new Date(now.getTime() + 1000));
+    expect(after.alerts.find((alert) => alert.id === acknowledged)?.status).toBe('acknowledged');
+  });
 });

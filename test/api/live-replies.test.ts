@@ -37,18 +37,34 @@ describe('replies read from the landing log between builds', () => {
 });
 
 describe('replies that landed before the build', () => {
-  it('are left to the build: a segment from before it is passed over, in chunks, line by line', async () => {
+  it('are left to the build: skipped unparsed, line by line, and read again if the clock goes back', async () => {
     const landing = tempDir();
     mkdirSync(join(landing, 'outbound'), { recursive: true });
-    const reply = (waId: string) => outboundRecord(waId, 'a_sales', Date.parse('2026-11-27T05:20:00Z'));
-    // Lines of 1.5 kB, so the segment spans several read chunks and lines straddle them.
-    const padded = (line: string) => line.replace('"to":', `"note":"${'x'.repeat(1500)}","to":`);
-    const before = Array.from({ length: 2000 }, () => landed(padded(reply('919800000001')), '2026-11-27T05:31:59.999Z')).join('');
-    writeFileSync(join(landing, 'outbound', 'seg.ndjson'), before + landed(padded(reply('919800000002'))));
+    const file = join(landing, 'outbound', 'seg.ndjson.part');
+    // Lines of ~1.5 kB with multi-byte text and CRLF ends, so lines straddle the 1 MB read chunks.
+    const line = (waId: string, at: string) =>
+      landed(outboundRecord(waId, 'a_sales', Date.parse('2026-11-27T05:20:00Z')).replace('"to":', `"note":"${'नमस्ते '.repeat(70)}","to":`), at).replace(/\n$/, '\r\n');
+    const lines = (count: number, waId: (index: number) => string, at: string) => Array.from({ length: count }, (_, index) => line(waId(index), at)).join('');
+    const before = '2026-11-27T05:31:59.999Z';
+    const after = '2026-11-27T06:00:00.000Z';
+    writeFileSync(file, lines(1000, () => '919800000001', before) + lines(1000, (index) => `9197${String(index).padStart(8, '0')}`, after) + line('919800000002', after).slice(0, 700));
     const replies = createLiveReplies(landing);
     await replies.refresh(BUILT);
-    expect(replies.seen).toBe(1);
+    // Every line that landed after the build is read whole, across chunks; the torn last line waits.
+    expect(replies.seen).toBe(1000);
     expect(replies.repliesTo(PHONE_NUMBER_ID, '919800000001', 0)).toEqual([]);
-    expect(replies.repliesTo(PHONE_NUMBER_ID, '919800000002', BUILT)).toMatchObject([{ agentId: 'a_sales' }]);
+    for (const index of [0, 1, 499, 998, 999]) expect(replies.repliesTo(PHONE_NUMBER_ID, `9197${String(index).padStart(8, '0')}`, BUILT)).toHaveLength(1);
+
+    // The torn line is finished and the segment grows: read from where the last refresh stopped.
+    appendFileSync(file, line('919800000002', after).slice(700) + lines(500, () => '919800000003', after));
+    await replies.refresh(BUILT);
+    expect(replies.seen).toBe(1501);
+    expect(replies.repliesTo(PHONE_NUMBER_ID, '919800000002', BUILT)).toHaveLength(1);
+    expect(replies.repliesTo(PHONE_NUMBER_ID, '919800000003', BUILT)).toHaveLength(500);
+
+    // A build with an earlier clock: what was passed over is read now.
+    await replies.refresh(Date.parse('2026-11-27T05:00:00Z'));
+    expect(replies.repliesTo(PHONE_NUMBER_ID, '919800000001', 0)).toHaveLength(1000);
+    expect(replies.repliesTo(PHONE_NUMBER_ID, '919800000003', 0)).toHaveLength(500);
   });
 });
