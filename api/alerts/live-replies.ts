@@ -15,8 +15,9 @@ export interface LiveReply {
 export interface LiveReplies {
   /**
    * Reads what landed at or after `sinceMs` (the build's clock) since the last call, in segments
-   * written since shortly before it (all of them again if `sinceMs` went back). Reads in chunks, yielding between them: the first call after
-   * a large ingest may pass over gigabytes of landing log, and requests are answered meanwhile.
+   * written since shortly before it (all of them again if `sinceMs` went back). Reads in chunks,
+   * yielding between them: the first call after a large ingest may pass over gigabytes of landing
+   * log, and requests are answered meanwhile.
    */
   refresh(sinceMs: number): Promise<void>;
   /** Replies to this contact on this number that landed at or after `landedSince`, oldest first. */
@@ -58,10 +59,9 @@ export function createLiveReplies(landingDir: string): LiveReplies {
     byContact.set(key(reply.phoneNumberId, reply.contactWaId), list);
   };
 
-  const readNew = async (folder: string, file: string, path: string, floor: number): Promise<void> => {
+  const readNew = async (folder: string, file: string, path: string, size: number, floor: number): Promise<void> => {
     const segment = `${folder}/${file.replace(/\.part$/, '')}`;
     let offset = offsets.get(segment) ?? 0;
-    const size = statSync(path).size;
     if (size <= offset) return;
     const handle = await open(path, 'r');
     try {
@@ -114,8 +114,9 @@ export function createLiveReplies(landingDir: string): LiveReplies {
           if (!file.endsWith('.ndjson') && !file.endsWith('.ndjson.part')) continue;
           const path = join(directory, file);
           try {
-            if (statSync(path).mtimeMs < from) continue;
-            await readNew(folder, file, path, sinceMs);
+            const { mtimeMs, size } = statSync(path);
+            if (mtimeMs < from) continue;
+            await readNew(folder, file, path, size, sinceMs);
           } catch (error) {
             // Renamed (sealed) or removed between listing and reading: picked up on the next refresh.
             if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;

@@ -27,13 +27,14 @@ export interface AlertTracker {
 
 interface Track {
   /**
-   * What its resolved notice says: the alert as last seen firing, summarized at that moment when a
-   * notice is due (not on every update: that is 17k summaries per evaluation at 100k inquiries), or
-   * the summary its last notification carried, after a restart.
+   * The alert as the latest update() that listed it had it, kept after it resolves for its resolved
+   * notice; null after a restart until an update() lists it.
    */
-  lastSeen: { alert: Alert; at: number } | AlertSummary;
-  /** The latest evaluation's alert; null after a restart until the first update(). */
   alert: Alert | null;
+  /** When that update() ran: a resolved notice summarizes the alert as of then. */
+  seenAt: number;
+  /** What its last notification said, replayed from the journal: the resolved notice of an alert not seen since a restart. */
+  journaled: AlertSummary | null;
   /** When it became eligible while never notified: the start of its group wait. */
   eligibleSince: number | null;
   lastNotifiedAt: number | null;
@@ -64,10 +65,10 @@ export function createAlertTracker(options: AlertTrackerOptions): AlertTracker {
       };
       for (const alert of alerts) {
         let track = tracks.get(alert.id);
-        if (!track) tracks.set(alert.id, (track = { lastSeen: { alert, at: now }, alert, eligibleSince: null, lastNotifiedAt: null, notifiedTo: null, resolvedAt: null, seenIn: update }));
+        if (!track) tracks.set(alert.id, (track = { alert, seenAt: now, journaled: null, eligibleSince: null, lastNotifiedAt: null, notifiedTo: null, resolvedAt: null, seenIn: update }));
         track.seenIn = update;
         track.alert = alert;
-        track.lastSeen = { alert, at: now };
+        track.seenAt = now;
         // Back before its resolved notice went out: it never stopped, as far as anyone was told.
         track.resolvedAt = null;
         // Times ahead of now mean the clock went back: waits run from now, not from when the clock catches up.
@@ -81,7 +82,6 @@ export function createAlertTracker(options: AlertTrackerOptions): AlertTracker {
         if (track.seenIn === update || track.resolvedAt !== null) continue;
         if (track.lastNotifiedAt === null) tracks.delete(id);
         else track.resolvedAt = now;
-        track.alert = null;
       }
     },
 
@@ -97,7 +97,7 @@ export function createAlertTracker(options: AlertTrackerOptions): AlertTracker {
         if (track.resolvedAt !== null) {
           // Its supervisor's route left the config (a restart with another config): no one to tell.
           if (!options.isRouted(track.notifiedTo)) tracks.delete(id);
-          else join(track.notifiedTo, track.resolvedAt).resolved.push('alert_id' in track.lastSeen ? track.lastSeen : summarizeAlert(track.lastSeen.alert, track.lastSeen.at));
+          else join(track.notifiedTo, track.resolvedAt).resolved.push(track.alert ? summarizeAlert(track.alert, track.seenAt) : track.journaled!);
           continue;
         }
         if (track.alert === null || !isEligible(track.alert)) continue;
@@ -112,7 +112,7 @@ export function createAlertTracker(options: AlertTrackerOptions): AlertTracker {
 
     notified(notification, at) {
       for (const summary of notification.firing) {
-        const track = tracks.get(summary.alert_id) ?? { lastSeen: summary, alert: null, eligibleSince: null, lastNotifiedAt: null, notifiedTo: null, resolvedAt: null, seenIn: 0 };
+        const track = tracks.get(summary.alert_id) ?? { alert: null, seenAt: at, journaled: summary, eligibleSince: null, lastNotifiedAt: null, notifiedTo: null, resolvedAt: null, seenIn: 0 };
         tracks.set(summary.alert_id, track);
         track.lastNotifiedAt = at;
         track.notifiedTo = notification.supervisor_agent_id;

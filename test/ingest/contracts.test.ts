@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { contractFor } from '../../ingest/contracts/contract-for.ts';
+import { OUTBOUND_RECORD } from '../helpers/outbound-record.ts';
 
-const outbound = {
-  wamid: 'wamid.OUT1',
-  phone_number_id: '800000000000001',
-  to: '919811112222',
-  sent_at: '2026-11-27T10:00:00+05:30',
-  author_kind: 'agent',
-  agent_id: 'a_priya',
-  type: 'text',
-  template_name: null,
-  text: 'Hello',
-};
+// The shared well-formed record, with the template field the contract also knows.
+const outbound = { ...OUTBOUND_RECORD, wamid: 'wamid.OUT1', template_name: null };
 
 describe('input contracts', () => {
   it('accepts a well-formed outbound record as it is', () => {
