@@ -140,7 +140,12 @@ describe('a live supervisor screen and supervisor notifications', () => {
     expect(resolved.resolved.map((summary: { alert_id: string }) => summary.alert_id)).toEqual(meeraAlertIds);
     expect(resolved.firing).toEqual([]);
 
-    const log = await second.app.inject({ url: '/api/notifications', headers: second.as.owner });
-    expect(JSON.parse(log.body).deliveries.map((entry: { status: string }) => entry.status)).toEqual(['delivered', 'delivered']);
+    // The receiver has the request before the notifier has its answer and logs the attempt: wait for it.
+    const statuses = async () => {
+      const log = await second.app.inject({ url: '/api/notifications', headers: second.as.owner });
+      return JSON.parse(log.body).deliveries.map((entry: { status: string }) => entry.status) as string[];
+    };
+    for (let tries = 0; tries < 50 && (await statuses()).length < 2; tries += 1) await sleep(100);
+    expect(await statuses()).toEqual(['delivered', 'delivered']);
   });
 });
