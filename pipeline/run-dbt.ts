@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { DataPaths } from '../lib/data-paths.ts';
 import { startProgress } from '../lib/progress.ts';
 import { memoryLimit } from '../ingest/load-raw.ts';
 import { UserError } from '../lib/user-error.ts';
+import { seedParse, shareParse } from './parse-cache.ts';
 import { dbtProjectDir, PROJECT_ROOT, venvTool } from './project-paths.ts';
 
 export interface DbtFailure {
@@ -65,8 +66,10 @@ export async function runDbtBuild(
   ];
   const env = {
     ...process.env,
-    REPLYWATCH_WAREHOUSE_PATH: warehousePath,
-    REPLYWATCH_RAW_PATH: paths.raw,
+    // Relative to the data directory dbt runs in: dbt parses the project again whenever the
+    // profile's values change, and absolute paths differed between data directories (parse-cache.ts).
+    REPLYWATCH_WAREHOUSE_PATH: relative(paths.root, warehousePath),
+    REPLYWATCH_RAW_PATH: relative(paths.root, paths.raw),
     // Env vars, not --vars: a change of --vars switches off dbt's partial parsing.
     REPLYWATCH_AS_OF: asOf.toISOString(),
     REPLYWATCH_BUILD_FINGERPRINT: options.fingerprint ?? '',
@@ -76,11 +79,12 @@ export async function runDbtBuild(
     DBT_USE_COLORS: 'false',
   };
   rmSync(join(paths.dbtTarget, 'run_results.json'), { force: true });
+  seedParse(project, paths.dbtTarget);
   const progress = startProgress('dbt build', { unit: 'nodes', silent: options.quiet });
   const tail: string[] = [];
   let total = 0;
   const exitCode = await new Promise<number>((resolve, reject) => {
-    const child = spawn(python, ['-c', DIE_WITH_PARENT, String(process.pid), dbt, ...args], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal, killSignal: 'SIGTERM' });
+    const child = spawn(python, ['-c', DIE_WITH_PARENT, String(process.pid), dbt, ...args], { cwd: paths.root, env, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal, killSignal: 'SIGTERM' });
     let pending = '';
     const onData = (chunk: Buffer): void => {
       const lines = (pending + chunk.toString('utf8')).split('\n');
@@ -101,6 +105,7 @@ export async function runDbtBuild(
     child.on('close', (code) => resolve(code ?? 1));
   });
   const failures = readFailures(paths);
+  if (exitCode === 0) shareParse(project, paths.dbtTarget);
   progress.finish(exitCode === 0 ? `${total} nodes passed` : `failed (${failures.length || 'see below'})`);
   return { ok: exitCode === 0, failures, tail };
 }

@@ -1,0 +1,37 @@
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dataPaths } from '../../lib/data-paths.ts';
+import { queryFile } from '../helpers/read-db.ts';
+import { REPO, runCli } from '../helpers/run-cli.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+
+function dbtLog(root: string): string {
+  return readFileSync(join(dataPaths(root).dbtLogs, 'dbt.log'), 'utf8');
+}
+
+describe("dbt's parse of the project", () => {
+  it('is shared by new data directories, and a changed model is parsed again', async () => {
+    const project = tempDir('replywatch-project-');
+    for (const entry of ['models', 'macros', 'seeds', 'tests', 'dbt_project.yml', 'profiles.yml']) cpSync(join(REPO, entry), join(project, entry), { recursive: true });
+    const build = async (root: string) => {
+      const result = await runCli(['--data', root, 'build'], { REPLYWATCH_DBT_PROJECT: project });
+      expect(result.code, result.stderr).toBe(0);
+    };
+
+    const first = tempDir();
+    await build(first);
+    expect(dbtLog(first)).toMatch(/Starting full parse/);
+    expect(existsSync(join(project, 'target', 'partial_parse.msgpack'))).toBe(true);
+
+    // A model changed since the saved parse: the next new data directory starts from the saved
+    // parse (no full parse), and the change is in its warehouse.
+    const model = join(project, 'models', 'marts', 'meta_build.sql');
+    writeFileSync(model, readFileSync(model, 'utf8').replace(/^select\b/m, "select 'changed after the parse' as parse_probe,"));
+    const second = tempDir();
+    await build(second);
+    expect(dbtLog(second)).not.toMatch(/Starting full parse|Unable to do partial parsing/);
+    const [row] = await queryFile(dataPaths(second).warehouse, 'select parse_probe from meta_build');
+    expect(row!.parse_probe).toBe('changed after the parse');
+  });
+});
