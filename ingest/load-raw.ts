@@ -156,11 +156,22 @@ async function loadGroup(connection: DuckDBConnection, group: SealedSegment[]): 
     }
     const quarantined = folder === 'quarantine' ? [] : await quarantinedBy(connection);
     await connection.run('commit');
+    await dropBatchTables(connection);
     return quarantined;
   } catch (error) {
     await connection.run('rollback');
     throw error;
   }
+}
+
+/**
+ * The group's temp tables (its lines, parsed bodies, messages, statuses) otherwise stayed until the
+ * next group replaced them, so the next group read its lines beside them: at 1M messages the load
+ * spilled up to 810 MB to DuckDB's temp file, 485-515 MB with them dropped (time and peak RSS the same).
+ */
+async function dropBatchTables(connection: DuckDBConnection): Promise<void> {
+  const tables = (await connection.runAndReadAll('select table_name from duckdb_tables() where temporary')).getRows();
+  for (const [table] of tables) await connection.run(`drop table if exists temp.main."${String(table).replaceAll('"', '""')}"`);
 }
 
 async function quarantinedBy(connection: DuckDBConnection): Promise<string[]> {
