@@ -5,8 +5,8 @@ import { join } from 'node:path';
  * dbt's parse of the project (about 4 s) is saved in each data directory's target as
  * partial_parse.msgpack, so the first build of every new data directory parsed the project in full.
  * The project's own target/ keeps the latest one for every data directory to start from. dbt
- * checks it against the project's files, its own version and the vars, and parses again whatever
- * changed, so a stale copy costs a parse and is never wrong. Best effort: a read-only project only
+ * checks it against the project's files, its own version, the vars and the profile's values, and
+ * parses again whatever changed, so a stale copy costs a parse and is never wrong. Best effort: a read-only project only
  * loses the head start.
  */
 const FILE = 'partial_parse.msgpack';
