@@ -8,11 +8,11 @@ import { syncDirectory } from '../ingest/landing/segment-writer.ts';
  * after a crash: a temp file beside it is written and fsync'd, renamed over it, and the directory
  * fsync'd so the rename itself is durable. `mode` is the new file's permission bits.
  */
-export function writeFileAtomic(file: string, text: string, mode = 0o644): void {
+export function writeFileAtomic(file: string, text: string | Uint8Array, mode = 0o644): void {
   const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
   const fd = openSync(temporary, 'wx', mode);
   try {
-    writeSync(fd, text);
+    writeSync(fd, typeof text === 'string' ? Buffer.from(text) : text);
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);

@@ -28,6 +28,8 @@ const NODE_DONE = /\b(\d+) of (\d+) (OK|PASS|WARN|ERROR|FAIL|SKIP)\b/;
  * `kill -9`) cannot stop its child, and an orphaned dbt kept writing warehouse.next.duckdb and
  * holding raw.duckdb, so the next build failed on their locks until it finished. On Linux the
  * child asks for SIGKILL when its parent dies (prctl PR_SET_PDEATHSIG), then execs dbt in place.
+ * It runs isolated (-I): its working directory is the data directory, whose files must not shadow
+ * the modules it imports.
  */
 const DIE_WITH_PARENT = [
   'import ctypes, os, signal, sys',
@@ -84,7 +86,7 @@ export async function runDbtBuild(
   const tail: string[] = [];
   let total = 0;
   const exitCode = await new Promise<number>((resolve, reject) => {
-    const child = spawn(python, ['-c', DIE_WITH_PARENT, String(process.pid), dbt, ...args], { cwd: paths.root, env, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal, killSignal: 'SIGTERM' });
+    const child = spawn(python, ['-I', '-c', DIE_WITH_PARENT, String(process.pid), dbt, ...args], { cwd: paths.root, env, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal, killSignal: 'SIGTERM' });
     let pending = '';
     const onData = (chunk: Buffer): void => {
       const lines = (pending + chunk.toString('utf8')).split('\n');

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataPaths } from '../../lib/data-paths.ts';
@@ -11,18 +11,18 @@ function dbtLog(root: string): string {
 }
 
 describe("dbt's parse of the project", () => {
-  it('is shared by new data directories, and a changed model is parsed again', async () => {
+  it('is shared by new data directories of the same project, not a copy of it, and a changed model is parsed again', async () => {
     const project = tempDir('replywatch-project-');
     for (const entry of ['models', 'macros', 'seeds', 'tests', 'dbt_project.yml', 'profiles.yml']) cpSync(join(REPO, entry), join(project, entry), { recursive: true });
-    const build = async (root: string) => {
-      const result = await runCli(['--data', root, 'build'], { REPLYWATCH_DBT_PROJECT: project });
+    const build = async (root: string, projectDir = project) => {
+      const result = await runCli(['--data', root, 'build'], { REPLYWATCH_DBT_PROJECT: projectDir });
       expect(result.code, result.stderr).toBe(0);
     };
 
     const first = tempDir();
     await build(first);
     expect(dbtLog(first)).toMatch(/Starting full parse/);
-    expect(existsSync(join(project, 'target', 'partial_parse.msgpack'))).toBe(true);
+    expect(readdirSync(join(project, 'target')).filter((name) => name.endsWith('.msgpack'))).toHaveLength(1);
 
     // A model changed since the saved parse: the next new data directory starts from the saved
     // parse (no full parse), and the change is in its warehouse.
@@ -33,5 +33,13 @@ describe("dbt's parse of the project", () => {
     expect(dbtLog(second)).not.toMatch(/Starting full parse|Unable to do partial parsing/);
     const [row] = await queryFile(dataPaths(second).warehouse, 'select parse_probe from meta_build');
     expect(row!.parse_probe).toBe('changed after the parse');
+
+    // A copy of the project, its target with it, does not start from the original's parse: a
+    // parse records absolute paths, and dbt would read the copy's seeds from the original.
+    const copied = tempDir('replywatch-project-copy-');
+    cpSync(project, copied, { recursive: true });
+    const third = tempDir();
+    await build(third, copied);
+    expect(dbtLog(third)).toMatch(/Starting full parse/);
   });
 });
