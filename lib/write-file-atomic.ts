@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { syncDirectory } from '../ingest/landing/segment-writer.ts';
@@ -12,7 +12,8 @@ export function writeFileAtomic(file: string, text: string | Uint8Array, mode = 
   const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
   const fd = openSync(temporary, 'wx', mode);
   try {
-    writeSync(fd, typeof text === 'string' ? Buffer.from(text) : text);
+    // writeFileSync on a descriptor writes until all is written; one writeSync may stop short.
+    writeFileSync(fd, text);
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
