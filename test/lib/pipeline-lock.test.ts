@@ -6,19 +6,26 @@ import { acquirePipelineLock } from '../../lib/pipeline-lock.ts';
 import { REPO } from '../helpers/run-cli.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
-/** Another process that takes the lock, says so, and releases it after `holdMs`. */
-function holdLockElsewhere(dir: string, holdMs: number): Promise<{ releasedAt: () => number }> {
+/**
+ * Another process that takes the lock, says so, and releases it after `holdMs`. `released` is when
+ * it began releasing, by its own clock (read just before the release), whenever its message arrives.
+ */
+function holdLockElsewhere(dir: string, holdMs: number): Promise<{ released: Promise<number> }> {
   const script = `
     const { acquirePipelineLock } = await import(${JSON.stringify(join(REPO, 'lib', 'pipeline-lock.ts'))});
     const release = await acquirePipelineLock(${JSON.stringify(join(dir, '.pipeline.lock'))}, ${JSON.stringify(join(dir, '.leases'))}, 'replywatch build');
     console.log('locked');
-    setTimeout(() => { release(); console.log('released'); }, ${holdMs});`;
+    setTimeout(() => { const at = Date.now(); release(); console.log('released ' + at); }, ${holdMs});`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO });
-  let releasedAt = 0;
+  let output = '';
+  let onReleased: (at: number) => void = () => undefined;
+  const released = new Promise<number>((resolve) => (onReleased = resolve));
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.includes('locked')) resolve({ releasedAt: () => releasedAt });
-      if (chunk.includes('released')) releasedAt = Date.now();
+      output += chunk.toString('utf8');
+      if (output.includes('locked')) resolve({ released });
+      const at = /released (\d+)/.exec(output);
+      if (at) onReleased(Number(at[1]));
     });
     child.on('error', reject);
   });
@@ -37,8 +44,10 @@ describe('the pipeline lock', () => {
     const release = await acquirePipelineLock(join(dir, '.pipeline.lock'), join(dir, '.leases'), 'replywatch ingest');
     const acquiredAt = Date.now();
     release();
-    expect(holder.releasedAt()).toBeGreaterThan(0);
-    expect(acquiredAt).toBeGreaterThanOrEqual(holder.releasedAt());
+    // The holder's message can arrive after this process already took the lock: wait for it.
+    const releasedAt = await holder.released;
+    expect(releasedAt).toBeGreaterThan(0);
+    expect(acquiredAt).toBeGreaterThanOrEqual(releasedAt);
     expect(existsSync(join(dir, '.pipeline.lock'))).toBe(false);
   });
 
