@@ -16,3 +16,20 @@
 {% macro from_local(column) -%}
   timezone('{{ var("business_timezone") }}', {{ column }})
 {%- endmacro %}
+
+{#-
+  When this build started (env REPLYWATCH_BUILD_STARTED_AT, set by the CLI): the incremental staging
+  models stamp the rows they append with it, so a build can tell its new rows from the ones before.
+-#}
+{% macro build_started_at() -%}
+  '{{ env_var("REPLYWATCH_BUILD_STARTED_AT", "2026-01-01T00:00:00Z") }}'::timestamptz
+{%- endmacro %}
+
+{#-
+  The "now" of the warehouse an incremental build started from (env REPLYWATCH_PREVIOUS_AS_OF); the
+  build's own as_of when there is none. Whatever happened between the two is news to this build.
+-#}
+{% macro previous_as_of() -%}
+  {%- set previous = env_var("REPLYWATCH_PREVIOUS_AS_OF", "") -%}
+  {%- if previous -%}'{{ previous }}'::timestamptz{%- else -%}{{ as_of() }}{%- endif -%}
+{%- endmacro %}

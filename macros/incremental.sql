@@ -10,3 +10,41 @@
 where {{ key }} not in (select {{ key }} from {{ this }})
   {%- endif %}
 {%- endmacro %}
+
+{#-
+  Contact-scoped incremental models (int_messages_unified, int_inquiries_sessionized,
+  int_messages_by_inquiry) keep every row of a contact together. An incremental build deletes the
+  rows of the contacts int_changed_contacts lists (this macro, as the model's pre-hook) and appends
+  them computed again (the model filters its inputs with changed_contacts_only and
+  is_changed_contact); everyone else's rows stay as they are. Each model names
+  `-- depends_on: {{ ref('int_changed_contacts') }}`, since dbt cannot see a ref inside an
+  is_incremental() block when it parses.
+-#}
+{% macro delete_changed_contacts() -%}
+  {%- if is_incremental() -%}
+delete from {{ this }} where contact_id in (select contact_id from {{ ref('int_changed_contacts') }})
+  {%- endif -%}
+{%- endmacro %}
+
+{#- Whether a contact key is one this build recomputes: always, on a full build. -#}
+{% macro is_changed_contact(column) -%}
+  {%- if is_incremental() -%}
+{{ column }} in (select contact_id from {{ ref('int_changed_contacts') }})
+  {%- else -%}
+true
+  {%- endif -%}
+{%- endmacro %}
+
+{#- The rows of a staging relation whose contact (resolved as int_messages_unified does) this build recomputes. -#}
+{% macro changed_contacts_only(relation, wa_id, user_id) -%}
+select {{ relation }}.* from {{ relation }}
+  {%- if is_incremental() %}
+left join {{ ref('int_contact_identities') }} as identities on identities.user_id = {{ relation }}.{{ user_id }}
+where {{ is_changed_contact(resolved_contact_id(relation ~ '.' ~ wa_id, relation ~ '.' ~ user_id, 'identities.wa_id')) }}
+  {%- endif %}
+{%- endmacro %}
+
+{#- One key per contact: the WhatsApp id when any row or identity pair gives it, else the business-scoped user id. -#}
+{% macro resolved_contact_id(wa_id, user_id, identity_wa_id) -%}
+coalesce({{ wa_id }}, {{ identity_wa_id }}, 'user:' || {{ user_id }})
+{%- endmacro %}

@@ -40,8 +40,9 @@ export async function buildWarehouse(
     const load = await loadPendingSegments(paths, { quiet: options.quiet });
     removeDatabase(paths.nextWarehouse);
     const fingerprint = await buildFingerprint(paths);
-    const incremental = !options.fullRefresh && (await startFromPrevious(paths, fingerprint));
-    const outcome = await runDbtBuild(paths, paths.nextWarehouse, asOf, { ...options, fingerprint });
+    const previousAsOf = options.fullRefresh ? undefined : await startFromPrevious(paths, fingerprint);
+    const incremental = previousAsOf !== undefined;
+    const outcome = await runDbtBuild(paths, paths.nextWarehouse, asOf, { ...options, fingerprint, previousAsOf });
     if (options.signal?.aborted) throw new UserError('build stopped; the previous warehouse is unchanged');
     if (!outcome.ok) {
       const details = outcome.failures.length

@@ -51,7 +51,7 @@ export async function runDbtBuild(
   paths: DataPaths,
   warehousePath: string,
   asOf: Date,
-  options: { signal?: AbortSignal; quiet?: boolean; fingerprint?: string } = {},
+  options: { signal?: AbortSignal; quiet?: boolean; fingerprint?: string; previousAsOf?: Date } = {},
 ): Promise<DbtOutcome> {
   const dbt = venvTool('dbt');
   const python = venvTool('python');
@@ -75,6 +75,10 @@ export async function runDbtBuild(
     // Env vars, not --vars: a change of --vars switches off dbt's partial parsing.
     REPLYWATCH_AS_OF: asOf.toISOString(),
     REPLYWATCH_BUILD_FINGERPRINT: options.fingerprint ?? '',
+    // What an incremental build must recompute (int_changed_contacts): rows stamped with this
+    // build's start, and whatever happened between the previous warehouse's "now" and this one.
+    REPLYWATCH_BUILD_STARTED_AT: new Date().toISOString(),
+    REPLYWATCH_PREVIOUS_AS_OF: options.previousAsOf?.toISOString() ?? '',
     REPLYWATCH_MEMORY_LIMIT: memoryLimit(),
     REPLYWATCH_DBT_THREADS: String(dbtThreads()),
     DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',

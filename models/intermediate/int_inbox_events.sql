@@ -11,8 +11,8 @@ identities as (
 
 final as (
   select
-    events.*,
-    coalesce(events.contact_wa_id, identities.wa_id, 'user:' || events.contact_user_id) as contact_id
+    events.* exclude (appended_at),
+    {{ resolved_contact_id('events.contact_wa_id', 'events.contact_user_id', 'identities.wa_id') }} as contact_id
   from events
   left join identities on identities.user_id = events.contact_user_id
   where events.event_at <= {{ as_of() }}

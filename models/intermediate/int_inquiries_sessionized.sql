@@ -2,15 +2,20 @@
 -- contact (on one business number) that has no open inquiry. It stays open until a disposition or
 -- closed event (not undone by a reopened event), or until dormant_after (14 days) passes with no
 -- message either way (broadcasts do not count). The next inbound message after that opens a new inquiry.
+-- Incremental by contact: a build recomputes only the contacts int_changed_contacts lists.
+-- depends_on: {{ ref('int_changed_contacts') }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', pre_hook="{{ delete_changed_contacts() }}") }}
 
 with messages as (
   select * from {{ ref('int_messages_unified') }}
+  where {{ is_changed_contact('contact_id') }}
 ),
 
 state_events as (
   select phone_number_id, contact_id, event_type, event_at
   from {{ ref('int_inbox_events') }}
   where event_type in ('disposition', 'closed', 'reopened')
+    and {{ is_changed_contact('contact_id') }}
 ),
 
 dormant_after as (

@@ -2,17 +2,32 @@
 -- contacts sent; what the business sent, from its outbound log, from the WhatsApp Business app
 -- (echoes and history: a person typed those), or seen only through delivery statuses (author
 -- unknown); with how far delivery got, and the contact resolved to one key (contact_id).
+-- Incremental by contact: a build recomputes only the contacts int_changed_contacts lists.
+-- depends_on: {{ ref('int_changed_contacts') }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', pre_hook="{{ delete_changed_contacts() }}") }}
 
-with whatsapp as (
+with all_whatsapp as (
   select * from {{ ref('stg_whatsapp__messages') }}
 ),
 
-outbound_log as (
+all_outbound_log as (
   select * from {{ ref('stg_outbound__messages') }}
 ),
 
-statuses as (
+all_statuses as (
   select * from {{ ref('stg_whatsapp__statuses') }}
+),
+
+whatsapp as (
+  {{ changed_contacts_only('all_whatsapp', 'contact_wa_id', 'contact_user_id') }}
+),
+
+outbound_log as (
+  {{ changed_contacts_only('all_outbound_log', 'contact_wa_id', 'contact_user_id') }}
+),
+
+statuses as (
+  {{ changed_contacts_only('all_statuses', 'recipient_wa_id', 'recipient_user_id') }}
 ),
 
 identities as (
@@ -53,7 +68,7 @@ business_app_outbound as (
   from whatsapp
   where direction = 'outbound'
     and message_type not in ('edit', 'revoke')
-    and message_id not in (select message_id from outbound_log)
+    and message_id not in (select message_id from all_outbound_log)
 ),
 
 status_only_outbound as (
@@ -66,19 +81,8 @@ status_only_outbound as (
     cast(null as varchar) as context_message_id, cast(null as varchar) as reaction_emoji, false as is_ad_referral,
     false as is_history
   from statuses
-  where message_id not in (select message_id from outbound_log)
-    and message_id not in (select message_id from whatsapp)
-  group by message_id
-),
-
-delivery as (
-  -- Statuses arrive out of order; a message failed when it failed and was never delivered or read.
-  select
-    message_id,
-    arg_max(status, status_rank) as delivery_status,
-    bool_or(status = 'failed') and not bool_or(status in ('delivered', 'read', 'played')) as is_delivery_failed
-  from statuses
-  where status_at <= {{ as_of() }}
+  where message_id not in (select message_id from all_outbound_log)
+    and message_id not in (select message_id from all_whatsapp)
   group by message_id
 ),
 
@@ -92,10 +96,24 @@ unioned as (
   select * from status_only_outbound
 ),
 
+delivery as (
+  -- Statuses arrive out of order; a message failed when it failed and was never delivered or read.
+  select
+    message_id,
+    arg_max(status, status_rank) as delivery_status,
+    bool_or(status = 'failed') and not bool_or(status in ('delivered', 'read', 'played')) as is_delivery_failed
+  from all_statuses
+  where status_at <= {{ as_of() }}
+    {%- if is_incremental() %}
+    and message_id in (select message_id from unioned)
+    {%- endif %}
+  group by message_id
+),
+
 final as (
   select
     unioned.* exclude (contact_wa_id, history_status),
-    coalesce(unioned.contact_wa_id, identities.wa_id, 'user:' || unioned.contact_user_id) as contact_id,
+    {{ resolved_contact_id('unioned.contact_wa_id', 'unioned.contact_user_id', 'identities.wa_id') }} as contact_id,
     coalesce(unioned.contact_wa_id, identities.wa_id) as contact_wa_id,
     -- Synced history carries its own delivery state: ERROR never left the phone, PENDING never arrived.
     coalesce(delivery.delivery_status, lower(unioned.history_status)) as delivery_status,

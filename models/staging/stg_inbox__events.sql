@@ -22,7 +22,8 @@ renamed as (
     disposition,
     next_action,
     next_action_at,
-    landed_at
+    landed_at,
+    {{ build_started_at() }} as appended_at
   from source
 )
 

@@ -19,7 +19,8 @@ renamed as (
     template_name,
     template_name is not null as is_template,
     text as message_text,
-    landed_at
+    landed_at,
+    {{ build_started_at() }} as appended_at
   from source
 )
 

@@ -15,7 +15,8 @@ renamed as (
     username,
     nullif(trim(profile_name), '') as profile_name,
     seen_at,
-    landed_at
+    landed_at,
+    {{ build_started_at() }} as appended_at
   from source
 )
 

@@ -24,6 +24,7 @@ renamed as (
     history_status,
     sent_at,
     landed_at,
+    {{ build_started_at() }} as appended_at,
     message_type,
     text_body,
     caption,

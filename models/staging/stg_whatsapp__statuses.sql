@@ -14,6 +14,7 @@ renamed as (
     status,
     status_at,
     landed_at,
+    {{ build_started_at() }} as appended_at,
     {{ whatsapp_id("recipient_wa_id") }} as recipient_wa_id,
     recipient_user_id,
     biz_opaque_callback_data,

@@ -10,6 +10,7 @@ renamed as (
     webhook_id,
     landing_id,
     landed_at,
+    {{ build_started_at() }} as appended_at,
     source as source_name
   from source
 )

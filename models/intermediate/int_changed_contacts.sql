@@ -1,0 +1,76 @@
+-- The contacts whose rows an incremental build recomputes in the contact-scoped models
+-- (int_messages_unified, int_inquiries_sessionized, int_messages_by_inquiry): every contact that a
+-- row new to this build touches, and every contact with something that happened between the "now"
+-- of the warehouse the build started from and its own (a build sees only what happened by its now).
+-- A contact is everything one key resolves to, so a new WhatsApp id for a business-scoped user id
+-- also lists every key that user's rows were filed under before. On a full build every row is new.
+
+with window_bounds as (
+  select least({{ previous_as_of() }}, {{ as_of() }}) as after, greatest({{ previous_as_of() }}, {{ as_of() }}) as through
+),
+
+touched as (
+  -- Who each new or newly visible row is about, and the message it is about for statuses.
+  select contact_wa_id as wa_id, contact_user_id as user_id, cast(null as varchar) as message_id
+  from {{ ref('stg_whatsapp__messages') }}, window_bounds
+  where appended_at = {{ build_started_at() }} or (sent_at > after and sent_at <= through)
+  union all
+  select contact_wa_id, contact_user_id, null
+  from {{ ref('stg_outbound__messages') }}, window_bounds
+  where appended_at = {{ build_started_at() }} or (sent_at > after and sent_at <= through)
+  union all
+  select recipient_wa_id, recipient_user_id, message_id
+  from {{ ref('stg_whatsapp__statuses') }}, window_bounds
+  where appended_at = {{ build_started_at() }} or (status_at > after and status_at <= through)
+  union all
+  select contact_wa_id, contact_user_id, null
+  from {{ ref('stg_inbox__events') }}, window_bounds
+  where appended_at = {{ build_started_at() }} or (event_at > after and event_at <= through)
+  union all
+  select contact_wa_id, contact_user_id, null
+  from {{ ref('stg_whatsapp__contacts') }}
+  where appended_at = {{ build_started_at() }}
+),
+
+status_messages as (
+  -- A status changes its message's delivery: the message's own contact, should it resolve apart.
+  select contact_wa_id as wa_id, contact_user_id as user_id
+  from {{ ref('stg_whatsapp__messages') }}
+  where message_id in (select message_id from touched where message_id is not null)
+  union all
+  select contact_wa_id, contact_user_id
+  from {{ ref('stg_outbound__messages') }}
+  where message_id in (select message_id from touched where message_id is not null)
+),
+
+parties as (
+  select wa_id, user_id from touched
+  union all
+  select wa_id, user_id from status_messages
+),
+
+user_ids as (
+  select distinct user_id from parties where user_id is not null
+),
+
+paired_wa_ids as (
+  -- Every WhatsApp id a touched user id was ever seen with: its rows may have been filed under any.
+  select contact_wa_id as wa_id from {{ ref('stg_whatsapp__contacts') }}
+  where contact_user_id in (select user_id from user_ids) and contact_wa_id is not null
+  union all
+  select contact_wa_id from {{ ref('stg_whatsapp__messages') }}
+  where contact_user_id in (select user_id from user_ids) and contact_wa_id is not null
+  union all
+  select recipient_wa_id from {{ ref('stg_whatsapp__statuses') }}
+  where recipient_user_id in (select user_id from user_ids) and recipient_wa_id is not null
+),
+
+final as (
+  select wa_id as contact_id from parties where wa_id is not null
+  union
+  select 'user:' || user_id from user_ids
+  union
+  select wa_id from paired_wa_ids
+)
+
+select * from final
