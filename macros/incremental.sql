@@ -12,8 +12,8 @@ where {{ key }} not in (select {{ key }} from {{ this }})
 {%- endmacro %}
 
 {#-
-  Contact-scoped incremental models (int_messages_unified, int_inquiries_sessionized,
-  int_messages_by_inquiry) keep every row of a contact together. An incremental build deletes the
+  Contact-scoped incremental models (int_messages_unified and the per-inquiry models built from it
+  without reference to "now") keep every row of a contact together. An incremental build deletes the
   rows of the contacts int_changed_contacts lists (this macro, as the model's pre-hook) and appends
   them computed again (the model filters its inputs with changed_contacts_only and
   is_changed_contact); everyone else's rows stay as they are. Each model names

@@ -1,5 +1,5 @@
--- The contacts whose rows an incremental build recomputes in the contact-scoped models
--- (int_messages_unified, int_inquiries_sessionized, int_messages_by_inquiry): every contact that a
+-- The contacts whose rows an incremental build recomputes in the contact-scoped models (those whose
+-- pre-hook is delete_changed_contacts, macros/incremental.sql): every contact that a
 -- row new to this build touches, and every contact with something that happened between the "now"
 -- of the warehouse the build started from and its own (a build sees only what happened by its now).
 -- A contact is everything one key resolves to, so a new WhatsApp id for a business-scoped user id

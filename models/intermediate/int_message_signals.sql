@@ -1,9 +1,12 @@
 -- What each inbound message of an inquiry signals: the phrases and product it names (matched once
 -- per message in int_message_phrase_matches), whether it is a bare acknowledgement, and whether it
 -- answers a broadcast.
+-- Incremental by contact: a build recomputes only the contacts int_changed_contacts lists.
+-- depends_on: {{ ref('int_changed_contacts') }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', pre_hook="{{ delete_changed_contacts() }}") }}
 
 with messages as (
-  select * from {{ ref('int_messages_by_inquiry') }} where direction = 'inbound'
+  select * from {{ ref('int_messages_by_inquiry') }} where direction = 'inbound' and {{ is_changed_contact('contact_id') }}
 ),
 
 outbound as (
@@ -28,6 +31,7 @@ final as (
   select
     normalized.message_id,
     normalized.inquiry_id,
+    normalized.contact_id,
     normalized.sent_at,
     normalized.message_type,
     normalized.message_text,
