@@ -22,6 +22,10 @@ where {{ key }} not in (select {{ key }} from {{ this }})
 -#}
 {% macro delete_changed_contacts() -%}
   {%- if is_incremental() -%}
+    {#- int_changed_contacts lists nobody then, so recomputing nobody would keep stale rows. -#}
+    {%- if not starts_from_previous_build() -%}
+      {{ exceptions.raise_compiler_error(this.identifier ~ " exists, but this build did not start from a previous warehouse: build with --full-refresh") }}
+    {%- endif %}
 delete from {{ this }} where contact_id in (select contact_id from {{ ref('int_changed_contacts') }})
   {%- endif -%}
 {%- endmacro %}

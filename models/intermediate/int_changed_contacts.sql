@@ -3,7 +3,8 @@
 -- row new to this build touches, and every contact with something that happened between the "now"
 -- of the warehouse the build started from and its own (a build sees only what happened by its now).
 -- A contact is everything one key resolves to, so a new WhatsApp id for a business-scoped user id
--- also lists every key that user's rows were filed under before. On a full build every row is new.
+-- also lists every key that user's rows were filed under before. Empty on a full build, which
+-- computes every contact anyway.
 
 with window_bounds as (
   select least({{ previous_as_of() }}, {{ as_of() }}) as after, greatest({{ previous_as_of() }}, {{ as_of() }}) as through
@@ -74,3 +75,6 @@ final as (
 )
 
 select * from final
+{%- if not starts_from_previous_build() %}
+where false
+{%- endif %}
