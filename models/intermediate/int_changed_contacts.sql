@@ -3,11 +3,20 @@
 -- row new to this build touches, and every contact with something that happened between the "now"
 -- of the warehouse the build started from and its own (a build sees only what happened by its now).
 -- A contact is everything one key resolves to, so a new WhatsApp id for a business-scoped user id
--- also lists every key that user's rows were filed under before. Empty on a full build, which
--- computes every contact anyway.
+-- also lists every key that user's rows were filed under before. An inquiry can also close between
+-- the two "nows" by going quiet, so a contact is listed when one of its messages would make it.
+-- Empty on a full build, which computes every contact anyway.
 
 with window_bounds as (
-  select least({{ previous_as_of() }}, {{ as_of() }}) as after, greatest({{ previous_as_of() }}, {{ as_of() }}) as through
+  -- Between the two "nows"; and when a message must have been sent for its inquiry to go dormant
+  -- (dormant_after of silence) between them.
+  select
+    least({{ previous_as_of() }}, {{ as_of() }}) as after,
+    greatest({{ previous_as_of() }}, {{ as_of() }}) as through,
+    after - to_seconds(seconds) as quiet_after,
+    through - to_seconds(seconds) as quiet_through
+  from {{ ref('response_thresholds') }}
+  where threshold = 'dormant_after'
 ),
 
 touched as (
@@ -15,14 +24,17 @@ touched as (
   select contact_wa_id as wa_id, contact_user_id as user_id, cast(null as varchar) as message_id
   from {{ ref('stg_whatsapp__messages') }}, window_bounds
   where appended_at = {{ build_started_at() }} or (sent_at > after and sent_at <= through)
+    or (sent_at > quiet_after and sent_at <= quiet_through)
   union all
   select contact_wa_id, contact_user_id, null
   from {{ ref('stg_outbound__messages') }}, window_bounds
   where appended_at = {{ build_started_at() }} or (sent_at > after and sent_at <= through)
+    or (sent_at > quiet_after and sent_at <= quiet_through)
   union all
   select recipient_wa_id, recipient_user_id, message_id
   from {{ ref('stg_whatsapp__statuses') }}, window_bounds
   where appended_at = {{ build_started_at() }} or (status_at > after and status_at <= through)
+    or (status_at > quiet_after and status_at <= quiet_through)
   union all
   select contact_wa_id, contact_user_id, null
   from {{ ref('stg_inbox__events') }}, window_bounds
