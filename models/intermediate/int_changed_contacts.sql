@@ -3,20 +3,11 @@
 -- row new to this build touches, and every contact with something that happened between the "now"
 -- of the warehouse the build started from and its own (a build sees only what happened by its now).
 -- A contact is everything one key resolves to, so a new WhatsApp id for a business-scoped user id
--- also lists every key that user's rows were filed under before. An inquiry can also close between
--- the two "nows" by going quiet, so a contact is listed when its last message would make it.
--- Empty on a full build, which computes every contact anyway.
+-- also lists every key that user's rows were filed under before. Empty on a full build, which
+-- computes every contact anyway.
 
 with window_bounds as (
-  -- Between the two "nows"; and when a contact's last message must have been sent for its inquiry
-  -- to go dormant (dormant_after of silence) between them.
-  select
-    least({{ previous_as_of() }}, {{ as_of() }}) as after,
-    greatest({{ previous_as_of() }}, {{ as_of() }}) as through,
-    after - to_seconds(seconds) as quiet_after,
-    through - to_seconds(seconds) as quiet_through
-  from {{ ref('response_thresholds') }}
-  where threshold = 'dormant_after'
+  select least({{ previous_as_of() }}, {{ as_of() }}) as after, greatest({{ previous_as_of() }}, {{ as_of() }}) as through
 ),
 
 touched as (
@@ -75,29 +66,12 @@ paired_wa_ids as (
   where recipient_user_id in (select user_id from user_ids) and recipient_wa_id is not null
 ),
 
-going_quiet as (
-  -- An inquiry goes dormant dormant_after after its contact's last message on that number (an
-  -- earlier silence ended an inquiry before the next one opened). From the previous build's
-  -- messages, read before this build replaces them: int_messages_unified depends on this model.
-  {%- if starts_from_previous_build() %}
-  select contact_id
-  from {{ this.database }}.{{ this.schema }}.int_messages_unified, window_bounds
-  where is_conversational and sent_at <= after
-  group by phone_number_id, contact_id, quiet_after, quiet_through
-  having max(sent_at) > quiet_after and max(sent_at) <= quiet_through
-  {%- else %}
-  select cast(null as varchar) as contact_id where false
-  {%- endif %}
-),
-
 final as (
   select wa_id as contact_id from parties where wa_id is not null
   union
   select 'user:' || user_id from user_ids
   union
   select wa_id from paired_wa_ids
-  union
-  select contact_id from going_quiet
 )
 
 select * from final

@@ -16,7 +16,7 @@ triage as (
 ),
 
 closures as (
-  select * exclude (contact_id) from {{ ref('int_inquiry_closures') }}
+  select * from {{ ref('int_inquiry_closures') }}
 ),
 
 messages as (

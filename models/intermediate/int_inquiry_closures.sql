@@ -3,20 +3,16 @@
 -- whichever came first (broadcasts do not keep an inquiry alive, and a message after the stretch
 -- does not revive it). Open inquiries have no closed_at. Also the latest disposition and next action.
 
--- Incremental by contact: a build recomputes only the contacts int_changed_contacts lists.
--- depends_on: {{ ref('int_changed_contacts') }}
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', pre_hook="{{ delete_changed_contacts() }}") }}
-
 with inquiries as (
-  select * from {{ ref('int_inquiries_sessionized') }} where {{ is_changed_contact('contact_id') }}
+  select * from {{ ref('int_inquiries_sessionized') }}
 ),
 
 messages as (
-  select * from {{ ref('int_messages_by_inquiry') }} where {{ is_changed_contact('contact_id') }}
+  select * from {{ ref('int_messages_by_inquiry') }}
 ),
 
 inquiry_events as (
-  select * from {{ ref('int_inbox_events_by_inquiry') }} where inquiry_id is not null and {{ is_changed_contact('contact_id') }}
+  select * from {{ ref('int_inbox_events_by_inquiry') }} where inquiry_id is not null
 ),
 
 dormant_after as (
@@ -80,7 +76,6 @@ silences as (
 closed as (
   select
     inquiries.inquiry_id,
-    inquiries.contact_id,
     silences.last_message_at,
     coalesce(silences.silent_from, silences.last_message_at) + to_seconds((select seconds from dormant_after)) as dormant_at,
     closing_events.closed_by_event_at,
@@ -93,7 +88,6 @@ closed as (
 final as (
   select
     closed.inquiry_id,
-    closed.contact_id,
     closed.last_message_at,
     case
       when closed_by_event_at is not null and closed_by_event_at <= dormant_at then closed_by_event_at

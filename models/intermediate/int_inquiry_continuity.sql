@@ -1,13 +1,8 @@
 -- Whether a returning contact got the person who handled them last time, and when not, whether
 -- the new person had the context: a handoff note to them, acknowledged before they replied.
 
--- Incremental by contact: a build recomputes only the contacts int_changed_contacts lists.
--- depends_on: {{ ref('int_changed_contacts') }}
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', pre_hook="{{ delete_changed_contacts() }}") }}
-
 with inquiries as (
   select inquiry_id, phone_number_id, contact_id, opened_at from {{ ref('int_inquiries_sessionized') }}
-  where {{ is_changed_contact('contact_id') }}
 ),
 
 first_responses as (
@@ -19,14 +14,14 @@ triage as (
 ),
 
 events as (
-  select * from {{ ref('int_inbox_events_by_inquiry') }} where event_type in ('handoff_note', 'handoff_ack') and {{ is_changed_contact('contact_id') }}
+  select * from {{ ref('int_inbox_events_by_inquiry') }} where event_type in ('handoff_note', 'handoff_ack')
 ),
 
 last_handlers as (
   -- Who last replied, person by person, in each inquiry.
   select inquiry_id, arg_max(agent_id, sent_at) as last_handler_agent_id
   from {{ ref('int_messages_by_inquiry') }}
-  where direction = 'outbound' and author_kind = 'agent' and not is_delivery_failed and {{ is_changed_contact('contact_id') }}
+  where direction = 'outbound' and author_kind = 'agent' and not is_delivery_failed
   group by inquiry_id
 ),
 
@@ -59,7 +54,6 @@ context_given as (
 final as (
   select
     inquiries.inquiry_id,
-    inquiries.contact_id,
     previous_handlers.previous_handler_agent_id,
     case
       when not triage.is_returning or first_responses.first_response_agent_id is null then null

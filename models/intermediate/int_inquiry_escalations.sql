@@ -13,7 +13,7 @@ signals as (
 ),
 
 episodes as (
-  select * exclude (contact_id) from {{ ref('int_reply_episodes') }}
+  select * from {{ ref('int_reply_episodes') }}
 ),
 
 responses as (

@@ -11,11 +11,11 @@ with inquiries as (
 ),
 
 closures as (
-  select * exclude (contact_id) from {{ ref('int_inquiry_closures') }}
+  select * from {{ ref('int_inquiry_closures') }}
 ),
 
 first_responses as (
-  select * exclude (contact_id) from {{ ref('int_inquiry_first_responses') }}
+  select * from {{ ref('int_inquiry_first_responses') }}
 ),
 
 targets as (
@@ -31,7 +31,7 @@ owner_intervals as (
 ),
 
 continuity as (
-  select * exclude (contact_id) from {{ ref('int_inquiry_continuity') }}
+  select * from {{ ref('int_inquiry_continuity') }}
 ),
 
 handoffs as (

@@ -3,12 +3,8 @@
 -- Automations, campaigns and messages of unknown origin never count as a response, nor does a
 -- message that failed to deliver: the customer never saw it.
 
--- Incremental by contact: a build recomputes only the contacts int_changed_contacts lists.
--- depends_on: {{ ref('int_changed_contacts') }}
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', pre_hook="{{ delete_changed_contacts() }}") }}
-
 with inquiries as (
-  select * from {{ ref('int_inquiries_sessionized') }} where {{ is_changed_contact('contact_id') }}
+  select * from {{ ref('int_inquiries_sessionized') }}
 ),
 
 closures as (
@@ -20,7 +16,6 @@ outbound as (
   from {{ ref('int_messages_by_inquiry') }} as messages
   left join closures using (inquiry_id)
   where messages.direction = 'outbound'
-    and {{ is_changed_contact('messages.contact_id') }}
     and not messages.is_delivery_failed
     and (closures.closed_at is null or messages.sent_at <= closures.closed_at)
 ),
@@ -46,7 +41,6 @@ first_automated as (
 final as (
   select
     inquiries.inquiry_id,
-    inquiries.contact_id,
     first_automated.auto_ack_at,
     {{ seconds_between("inquiries.opened_at", "first_automated.auto_ack_at") }} as auto_ack_seconds,
     first_human.first_response_at,

@@ -3,7 +3,7 @@
 -- day that closes after the inquiry opened.
 
 with triage as (
-  select * exclude (contact_id) from {{ ref('int_inquiry_triage') }}
+  select * from {{ ref('int_inquiry_triage') }}
 ),
 
 inquiries as (

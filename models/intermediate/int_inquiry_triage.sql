@@ -3,20 +3,16 @@
 -- messages reached (so it can upgrade before anyone answers, never after). Ranks come from the
 -- sla_targets seed. triage_reason says which message and rule decided it.
 
--- Incremental by contact: a build recomputes only the contacts int_changed_contacts lists.
--- depends_on: {{ ref('int_changed_contacts') }}
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', pre_hook="{{ delete_changed_contacts() }}") }}
-
 with inquiries as (
-  select * from {{ ref('int_inquiries_sessionized') }} where {{ is_changed_contact('contact_id') }}
+  select * from {{ ref('int_inquiries_sessionized') }}
 ),
 
 first_responses as (
-  select * exclude (contact_id) from {{ ref('int_inquiry_first_responses') }}
+  select * from {{ ref('int_inquiry_first_responses') }}
 ),
 
 signals as (
-  select * from {{ ref('int_message_signals') }} where {{ is_changed_contact('contact_id') }}
+  select * from {{ ref('int_message_signals') }}
 ),
 
 targets as (
@@ -94,7 +90,6 @@ ranked as (
 final as (
   select
     inquiries.inquiry_id,
-    inquiries.contact_id,
     returning_contacts.previous_answered_at is not null as is_returning,
     returning_contacts.previous_answered_at,
     coalesce(ranked.message_category, 'information_request') as triage_category,

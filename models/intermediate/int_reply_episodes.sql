@@ -2,12 +2,8 @@
 -- reply - the first one is the first response, the later ones next responses. An episode is
 -- fulfilled by the next human reply that reached the customer, while the inquiry was open.
 
--- Incremental by contact: a build recomputes only the contacts int_changed_contacts lists.
--- depends_on: {{ ref('int_changed_contacts') }}
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', pre_hook="{{ delete_changed_contacts() }}") }}
-
 with messages as (
-  select * from {{ ref('int_messages_by_inquiry') }} where is_conversational and {{ is_changed_contact('contact_id') }}
+  select * from {{ ref('int_messages_by_inquiry') }} where is_conversational
 ),
 
 closures as (
@@ -32,14 +28,13 @@ numbered as (
 episodes as (
   select
     inquiry_id,
-    contact_id,
     replies_before as episode_number,
     min(sent_at) as started_at,
     max(sent_at) as last_inbound_at,
     count(*) as inbound_count
   from numbered
   where direction = 'inbound'
-  group by inquiry_id, contact_id, replies_before
+  group by inquiry_id, replies_before
 ),
 
 replies_while_open as (
@@ -54,7 +49,6 @@ final as (
   select
     episodes.inquiry_id || ':' || episodes.episode_number as episode_id,
     episodes.inquiry_id,
-    episodes.contact_id,
     episodes.episode_number,
     case when episodes.episode_number = 0 then 'first_response' else 'next_response' end as kind,
     episodes.started_at,

@@ -5,7 +5,7 @@
 -- only a template can be sent).
 
 with episodes as (
-  select * exclude (contact_id) from {{ ref('int_reply_episodes') }}
+  select * from {{ ref('int_reply_episodes') }}
 ),
 
 follow_ups as (

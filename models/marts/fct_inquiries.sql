@@ -7,11 +7,11 @@ with inquiries as (
 ),
 
 closures as (
-  select * exclude (contact_id) from {{ ref('int_inquiry_closures') }}
+  select * from {{ ref('int_inquiry_closures') }}
 ),
 
 first_responses as (
-  select * exclude (contact_id) from {{ ref('int_inquiry_first_responses') }}
+  select * from {{ ref('int_inquiry_first_responses') }}
 ),
 
 business_seconds as (
@@ -19,7 +19,7 @@ business_seconds as (
 ),
 
 triage as (
-  select * exclude (contact_id) from {{ ref('int_inquiry_triage') }}
+  select * from {{ ref('int_inquiry_triage') }}
 ),
 
 targets as (
@@ -31,7 +31,7 @@ ownership as (
 ),
 
 continuity as (
-  select * exclude (contact_id) from {{ ref('int_inquiry_continuity') }}
+  select * from {{ ref('int_inquiry_continuity') }}
 ),
 
 escalations as (
