@@ -25,15 +25,15 @@
   '{{ env_var("REPLYWATCH_BUILD_STARTED_AT", "2026-01-01T00:00:00Z") }}'::timestamptz
 {%- endmacro %}
 
-{#-
-  The "now" of the warehouse an incremental build started from (env REPLYWATCH_PREVIOUS_AS_OF); the
-  build's own as_of when there is none. Whatever happened between the two is news to this build.
--#}
 {#- Whether this build started from a copy of the previous warehouse (the CLI then says its "now"). -#}
 {% macro starts_from_previous_build() -%}
   {{ return(env_var("REPLYWATCH_PREVIOUS_AS_OF", "") != "") }}
 {%- endmacro %}
 
+{#-
+  The "now" of the warehouse an incremental build started from (env REPLYWATCH_PREVIOUS_AS_OF); the
+  build's own as_of when there is none. Whatever happened between the two is news to this build.
+-#}
 {% macro previous_as_of() -%}
   {%- set previous = env_var("REPLYWATCH_PREVIOUS_AS_OF", "") -%}
   {%- if previous -%}'{{ previous }}'::timestamptz{%- else -%}{{ as_of() }}{%- endif -%}
