@@ -124,6 +124,37 @@ describe('every dashboard page in Chromium', () => {
   }
 });
 
+describe('every dashboard page at any window width', () => {
+  // A user narrows the window, splits the screen or opens a page on a small phone; every chart redraws.
+  const WIDTHS = [1280, 1100, 960, 820, 700, 640, 600, 520, 440, 380, 320, 280, 240, 200];
+  for (const path of PAGES) {
+    it(`${path} redraws from ${WIDTHS[0]} to ${WIDTHS.at(-1)} px wide with no error`, async () => {
+      const context = await browser.newContext({ viewport: { width: WIDTHS[0]!, height: 1000 }, timezoneId: 'America/Sao_Paulo' });
+      await context.clock.setFixedTime(new Date(NOW));
+      await context.addInitScript(`localStorage.setItem('replywatch.apiKey', ${JSON.stringify(ownerKey)})`);
+      const problems: string[] = [];
+      const page = await context.newPage();
+      page.on('console', (message) => message.type() === 'error' && problems.push(`console error: ${message.text()}`));
+      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      try {
+        await page.goto(`${new URL(server.url).origin}${path}`, { waitUntil: 'load' });
+        await page.waitForFunction(pageContents, true, { timeout: 30_000, polling: 250 }).catch(() => undefined);
+        for (const width of WIDTHS) {
+          await page.setViewportSize({ width, height: 1000 });
+          // Two frames: the resize observers fire, then what they redrew is painted.
+          await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+          const contents = (await page.evaluate(pageContents, false)) as PageContents;
+          expect(contents.errors, `cells that failed at ${width} px`).toEqual([]);
+          expect(new Set(problems), `errors at ${width} px`).toEqual(new Set());
+        }
+      } finally {
+        page.removeAllListeners();
+        await context.close();
+      }
+    });
+  }
+});
+
 function pagePaths(entries: ReadonlyArray<{ path?: string; pages?: ReadonlyArray<unknown> }>): string[] {
   return entries.flatMap((entry) => (entry.pages ? pagePaths(entry.pages as typeof entries) : entry.path ? [entry.path] : []));
 }
