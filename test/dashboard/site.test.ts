@@ -142,7 +142,7 @@ describe('every dashboard page at any window width', () => {
         for (const width of WIDTHS) {
           await page.setViewportSize({ width, height: 1000 });
           // Two frames: the resize observers fire, then what they redrew is painted.
-          await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+          await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
           const contents = (await page.evaluate(pageContents, false)) as PageContents;
           expect(contents.errors, `cells that failed at ${width} px`).toEqual([]);
           expect(new Set(problems), `errors at ${width} px`).toEqual(new Set());
