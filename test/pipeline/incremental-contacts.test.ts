@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataPaths, type DataPaths } from '../../lib/data-paths.ts';
 import { warehouseDifferences } from '../helpers/compare-warehouses.ts';
+import { OUTBOUND_RECORD } from '../helpers/outbound-record.ts';
 import { queryFile } from '../helpers/read-db.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -19,10 +20,10 @@ async function mustRun(args: string[]): Promise<string> {
   return result.stdout;
 }
 
-async function ingestLines(paths: DataPaths, name: string, lines: string[]): Promise<void> {
+async function ingestLines(paths: DataPaths, name: string, lines: string[], kind = 'whatsapp'): Promise<void> {
   const file = join(paths.root, name);
   writeFileSync(file, `${lines.join('\n')}\n`);
-  await mustRun(['--data', paths.root, 'ingest', 'whatsapp', file]);
+  await mustRun(['--data', paths.root, 'ingest', kind, file]);
 }
 
 /** A copy of the data directory, built in full as of the same moment as the incremental one. */
@@ -82,5 +83,29 @@ describe('an incremental build recomputes whole contacts', () => {
     expect(await queryFile(paths.warehouse, firstResponse)).toEqual([{ first_response_seconds: null }]);
     expect(await queryFile(paths.warehouse, closeReason)).toEqual([{ close_reason: null }]);
     await expectSameWarehouse(paths, await fullBuildBeside(paths, '2025-07-01T20:02:00Z'));
+  });
+
+  it('updates a message’s delivery when its status arrives addressed only to a user id nobody has paired yet', async () => {
+    const paths = dataPaths(tempDir('replywatch-status-'));
+    const sentAt = Date.parse('2025-07-02T10:00:00Z') / 1000;
+    const record = { ...OUTBOUND_RECORD, wamid: 'wamid.LOGGED1', to: '919822223333', sent_at: '2025-07-02T10:00:00Z' };
+    await ingestLines(paths, 'outbound.ndjson', [JSON.stringify(record)], 'outbound');
+    await mustRun(['--data', paths.root, 'build', '--as-of', '2025-07-03T00:00:00Z']);
+    const delivery = `select contact_id, delivery_status from int_messages_unified where message_id = 'wamid.LOGGED1'`;
+    expect(await queryFile(paths.warehouse, delivery)).toEqual([{ contact_id: '919822223333', delivery_status: null }]);
+
+    // Filed by its recipient under user:IN.7770001, a contact of its own: the message's contact
+    // must be recomputed as well, or the message stays undelivered until a full build.
+    const status = { id: 'wamid.LOGGED1', status: 'read', timestamp: String(sentAt + 60), recipient_user_id: 'IN.7770001' };
+    const webhook = {
+      object: 'whatsapp_business_account',
+      entry: [{ id: '900000000000001', changes: [{ field: 'messages', value: {
+        messaging_product: 'whatsapp', metadata: { display_phone_number: '919800000001', phone_number_id: OUTBOUND_RECORD.phone_number_id }, statuses: [status],
+      } }] }],
+    };
+    await ingestLines(paths, 'status.ndjson', [JSON.stringify(webhook)]);
+    expect(await mustRun(['--data', paths.root, 'build', '--as-of', '2025-07-03T00:00:00Z'])).toMatch(/incrementally/);
+    expect(await queryFile(paths.warehouse, delivery)).toEqual([{ contact_id: '919822223333', delivery_status: 'read' }]);
+    await expectSameWarehouse(paths, await fullBuildBeside(paths, '2025-07-03T00:00:00Z'));
   });
 });
