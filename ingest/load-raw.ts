@@ -138,18 +138,20 @@ function groupSegments(segments: SealedSegment[]): SealedSegment[][] {
 async function loadGroup(connection: DuckDBConnection, group: SealedSegment[]): Promise<string[]> {
   const folder = group[0]!.folder;
   let quarantined: string[];
-  // The group's lines are scratch, read before the transaction: a temp table created inside one is
-  // held in the transaction's own memory until the commit, and at 1M messages the 256MB groups of
-  // webhook bodies then crowded the 1GB limit (the load took 58 s on a 2-core machine, 45 s read
-  // outside). A segment DuckDB cannot read still fails the group here, before anything is written.
+  const { prepare, write } = groupSql(folder);
+  // The group's lines and what is flattened from them are scratch, made before the transaction: a
+  // temp table created inside one is held in the transaction's own memory until the commit, and at
+  // 1M messages the 256MB groups of webhook bodies then crowded the 1GB limit (the load took 58 s
+  // on a 2-core machine, 45 s with the lines read outside). A segment DuckDB cannot read still
+  // fails the group here, before anything is written.
   await connection.run('set variable segments = $segments', { segments: listValue(group.map((s) => s.path)) }, {
     segments: LIST(VARCHAR),
   });
   await connection.run(landingBatchSql(folder));
+  if (prepare) await connection.run(prepare);
   await connection.run('begin transaction');
   try {
-    const spec = TABULAR_LOADS[folder];
-    await connection.run(spec ? tabularLoadSql(folder, spec) : readRawSql(`load-${folder}.sql`));
+    await connection.run(write);
     const counts = await connection.runAndReadAll('select filename, count(*) from landing_batch group by filename');
     const records = new Map(counts.getRows().map(([filename, count]) => [String(filename), Number(count)]));
     for (const segment of group) {
@@ -168,6 +170,13 @@ async function loadGroup(connection: DuckDBConnection, group: SealedSegment[]): 
   // After the commit and outside it: the group is loaded whatever happens here.
   await dropBatchTables(connection).catch(() => undefined);
   return quarantined;
+}
+
+/** A folder's scratch SQL (temp tables from landing_batch) and the SQL that writes the raw tables. */
+function groupSql(folder: string): { prepare: string; write: string } {
+  const spec = TABULAR_LOADS[folder];
+  if (spec) return tabularLoadSql(folder, spec);
+  return { prepare: folder === 'whatsapp' ? readRawSql('prepare-whatsapp.sql') : '', write: readRawSql(`load-${folder}.sql`) };
 }
 
 /**

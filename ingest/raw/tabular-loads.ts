@@ -109,11 +109,12 @@ export const TABULAR_LOADS: Record<string, TabularLoad> = {
 const quote = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
 /**
- * SQL that loads `landing_batch` into the kind's raw table. Values are cast with try_cast, so a
+ * SQL that loads `landing_batch` into the kind's raw table: `prepare` types the records into the
+ * scratch table `batch`, `write` quarantines or inserts them. Values are cast with try_cast, so a
  * value the contract let through but DuckDB cannot store (a date that does not exist, an integer
  * too large) quarantines that record with its reason instead of failing the load.
  */
-export function tabularLoadSql(kind: string, spec: TabularLoad): string {
+export function tabularLoadSql(kind: string, spec: TabularLoad): { prepare: string; write: string } {
   const structure = `{${spec.columns.map((column) => `"${column.field ?? column.name}": "VARCHAR"`).join(', ')}}`;
   const typed = spec.columns.map((column) => {
     const field = `fields."${column.field ?? column.name}"`;
@@ -132,7 +133,7 @@ export function tabularLoadSql(kind: string, spec: TabularLoad): string {
       return [missing, unreadable].filter(Boolean).join('\n      ');
     });
   const keyMatch = spec.key.map((part) => `existing.${part} = batch.${part}`).join(' and ');
-  return `
+  const prepare = `
     create or replace temp table batch as
     select
       landing_id, landed_at, source, source_line, "values"::varchar as values_text,
@@ -141,8 +142,8 @@ export function tabularLoadSql(kind: string, spec: TabularLoad): string {
       case
       ${problems.join('\n      ')}
       end as problem
-    from (select *, from_json("values", ${quote(structure)}) as fields from landing_batch);
-
+    from (select *, from_json("values", ${quote(structure)}) as fields from landing_batch)`;
+  const write = `
     insert into raw_quarantine by name
     select md5(concat_ws('|', ${quote(kind)}, problem, values_text)) as quarantine_key, landing_id, landed_at as quarantined_at,
       ${quote(kind)} as kind, source, source_line, problem as reason, values_text as record_text
@@ -157,4 +158,5 @@ export function tabularLoadSql(kind: string, spec: TabularLoad): string {
     where problem is null
       and not exists (select 1 from ${spec.table} existing where ${keyMatch})
     qualify row_number() over (partition by ${spec.key.join(', ')} order by landed_at, landing_id) = 1;`;
+  return { prepare, write };
 }
