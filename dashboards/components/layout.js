@@ -1,10 +1,10 @@
-// The narrowest plot area a bar chart stays readable in, between its margins.
+// The narrowest plot area a chart stays readable in, between its margins.
 const MIN_PLOT_AREA = 120;
 
 /**
  * The width to draw a chart at: the card's width, or, when the margins would leave less than
  * MIN_PLOT_AREA between them (a narrow window, or a card measured mid-layout), the smallest width
- * that fits. Plot would otherwise draw bars of negative width; its SVG scales down to the card.
+ * that fits. Plot would otherwise draw bars and cells of negative width; its SVG scales down to the card.
  */
 export function fitWidth(width, marginLeft, marginRight) {
   return Math.max(width, marginLeft + marginRight + MIN_PLOT_AREA);
