@@ -2,10 +2,11 @@
 const MIN_PLOT_AREA = 120;
 
 /**
- * The width to draw a chart at: the card's width, or, when the margins would leave less than
- * MIN_PLOT_AREA between them (a narrow window, or a card measured mid-layout), the smallest width
- * that fits. Plot would otherwise draw bars and cells of negative width; its SVG scales down to the card.
+ * A chart's width with its left and right margins, to spread into Plot.plot: the card's width, or,
+ * when the margins would leave less than MIN_PLOT_AREA between them (a narrow window, or a card
+ * measured mid-layout), the smallest width that fits. Plot would otherwise draw bars and cells of
+ * negative width; its SVG scales down to the card.
  */
-export function fitWidth(width, marginLeft, marginRight) {
-  return Math.max(width, marginLeft + marginRight + MIN_PLOT_AREA);
+export function fitted(width, {marginLeft, marginRight}) {
+  return {width: Math.max(width, marginLeft + marginRight + MIN_PLOT_AREA), marginLeft, marginRight};
 }

@@ -4,21 +4,16 @@ import { loadPendingSegments } from '../../ingest/load-raw.ts';
 import type { DataPaths } from '../../lib/data-paths.ts';
 import { queryFile } from '../helpers/read-db.ts';
 import { signedPost, webhookApp } from '../helpers/webhook-app.ts';
+import { webhookBody } from '../helpers/webhook-body.ts';
 
 // Hostile webhook bodies through the real receiver and the real load: each is answered, and
 // whatever it holds, the good updates in it and in every body beside it load once.
-
-const META = { display_phone_number: '919800000001', phone_number_id: '800000000000001' };
-
-function envelope(value: Record<string, unknown>): Record<string, unknown> {
-  return { object: 'whatsapp_business_account', entry: [{ id: '900000000000001', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: META, ...value } }] }] };
-}
 
 function text(id: string, body: unknown, from: unknown = '919811112222', timestamp: unknown = '1751400000'): Record<string, unknown> {
   return { from, id, timestamp, type: 'text', text: { body } };
 }
 
-const bodyOf = (value: Record<string, unknown>) => JSON.stringify(envelope(value));
+const bodyOf = (value: Record<string, unknown>) => JSON.stringify(webhookBody(value));
 /** A good body posted beside the hostile ones: it must load whatever they do. */
 const NEIGHBOUR = bodyOf({ messages: [text('wamid.NEIGHBOUR', 'still here')] });
 
@@ -127,7 +122,7 @@ describe('bytes that are not UTF-8', () => {
 describe('numbers where strings belong', () => {
   it('keeps every digit of ids, phone numbers and times sent as JSON numbers', async () => {
     const body = JSON.stringify(
-      envelope({
+      webhookBody({
         contacts: [{ profile: { name: 'Asha' }, wa_id: 919811112222 }],
         messages: [text('PLACEHOLDER', 'numbers', 919811112222, 1751400000)],
         statuses: [{ id: 'wamid.N2', status: 'read', timestamp: 1751400001, recipient_id: 919811112222 }],

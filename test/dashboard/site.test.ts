@@ -84,28 +84,9 @@ describe('the built dashboard site', () => {
 describe('every dashboard page in Chromium', () => {
   for (const path of PAGES) {
     it(`${path} draws its charts and tables, with no error and nothing from another host`, async () => {
-      const origin = new URL(server.url).origin;
-      const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, timezoneId: 'America/Sao_Paulo' });
-      await context.clock.setFixedTime(new Date(NOW));
-      await context.addInitScript(`localStorage.setItem('replywatch.apiKey', ${JSON.stringify(ownerKey)})`);
-      const external: string[] = [];
-      await context.route('**/*', (route) => {
-        const url = route.request().url();
-        if (new URL(url).origin === origin) return route.continue();
-        external.push(url);
-        return route.abort('blockedbyclient');
-      });
-      const problems: string[] = [];
-      const page = await context.newPage();
-      page.on('console', (message) => message.type() === 'error' && problems.push(`console error: ${message.text()}`));
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-      page.on('requestfailed', (request) => external.includes(request.url()) || problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
-      page.on('response', (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()}: ${response.url()}`));
+      const { context, page, status, external, problems } = await openPage(path, 1280);
       try {
-        const response = await page.goto(`${origin}${path}`, { waitUntil: 'load' });
-        expect(response?.status()).toBe(200);
-        // Cells run after load and the data arrives by fetch: wait until all is drawn, then judge.
-        await page.waitForFunction(pageContents, true, { timeout: 30_000, polling: 250 }).catch(() => undefined);
+        expect(status).toBe(200);
         const contents = (await page.evaluate(pageContents, false)) as PageContents;
         await page.screenshot({ path: join(SCREENSHOTS, `${slug(path)}.png`), fullPage: true });
         const seen = [...problems];
@@ -129,16 +110,8 @@ describe('every dashboard page at any window width', () => {
   const WIDTHS = [1280, 1100, 960, 820, 700, 640, 600, 520, 440, 380, 320, 280, 240, 200];
   for (const path of PAGES) {
     it(`${path} redraws from ${WIDTHS[0]} to ${WIDTHS.at(-1)} px wide with no error`, async () => {
-      const context = await browser.newContext({ viewport: { width: WIDTHS[0]!, height: 1000 }, timezoneId: 'America/Sao_Paulo' });
-      await context.clock.setFixedTime(new Date(NOW));
-      await context.addInitScript(`localStorage.setItem('replywatch.apiKey', ${JSON.stringify(ownerKey)})`);
-      const problems: string[] = [];
-      const page = await context.newPage();
-      page.on('console', (message) => message.type() === 'error' && problems.push(`console error: ${message.text()}`));
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      const { context, page, problems } = await openPage(path, WIDTHS[0]!);
       try {
-        await page.goto(`${new URL(server.url).origin}${path}`, { waitUntil: 'load' });
-        await page.waitForFunction(pageContents, true, { timeout: 30_000, polling: 250 }).catch(() => undefined);
         for (const width of WIDTHS) {
           await page.setViewportSize({ width, height: 1000 });
           // Two frames: the resize observers fire, then what they redrew is painted.
@@ -154,6 +127,34 @@ describe('every dashboard page at any window width', () => {
     });
   }
 });
+
+/**
+ * A page as the owner opens it in Chromium at the given window width, the clock pinned: loaded, and
+ * drawn once its cells have run and its data has arrived by fetch. Requests to other hosts are
+ * blocked and listed; console errors, page errors, failed requests and HTTP errors are collected.
+ */
+async function openPage(path: string, width: number) {
+  const origin = new URL(server.url).origin;
+  const context = await browser.newContext({ viewport: { width, height: 1000 }, timezoneId: 'America/Sao_Paulo' });
+  await context.clock.setFixedTime(new Date(NOW));
+  await context.addInitScript(`localStorage.setItem('replywatch.apiKey', ${JSON.stringify(ownerKey)})`);
+  const external: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (new URL(url).origin === origin) return route.continue();
+    external.push(url);
+    return route.abort('blockedbyclient');
+  });
+  const problems: string[] = [];
+  const page = await context.newPage();
+  page.on('console', (message) => message.type() === 'error' && problems.push(`console error: ${message.text()}`));
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => external.includes(request.url()) || problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
+  page.on('response', (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()}: ${response.url()}`));
+  const response = await page.goto(`${origin}${path}`, { waitUntil: 'load' });
+  await page.waitForFunction(pageContents, true, { timeout: 30_000, polling: 250 }).catch(() => undefined);
+  return { context, page, status: response?.status(), external, problems };
+}
 
 function pagePaths(entries: ReadonlyArray<{ path?: string; pages?: ReadonlyArray<unknown> }>): string[] {
   return entries.flatMap((entry) => (entry.pages ? pagePaths(entry.pages as typeof entries) : entry.path ? [entry.path] : []));

@@ -7,6 +7,7 @@ import { OUTBOUND_RECORD } from '../helpers/outbound-record.ts';
 import { queryFile } from '../helpers/read-db.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { webhookBody } from '../helpers/webhook-body.ts';
 
 // Real webhook shapes: a contact who first writes with only a business-scoped user id, then with
 // their WhatsApp id too, and a status addressed to the user id; Business-app echoes and history.
@@ -97,13 +98,7 @@ describe('an incremental build recomputes whole contacts', () => {
     // Filed by its recipient under user:IN.7770001, a contact of its own: the message's contact
     // must be recomputed as well, or the message stays undelivered until a full build.
     const status = { id: 'wamid.LOGGED1', status: 'read', timestamp: String(sentAt + 60), recipient_user_id: 'IN.7770001' };
-    const webhook = {
-      object: 'whatsapp_business_account',
-      entry: [{ id: '900000000000001', changes: [{ field: 'messages', value: {
-        messaging_product: 'whatsapp', metadata: { display_phone_number: '919800000001', phone_number_id: OUTBOUND_RECORD.phone_number_id }, statuses: [status],
-      } }] }],
-    };
-    await ingestLines(paths, 'status.ndjson', [JSON.stringify(webhook)]);
+    await ingestLines(paths, 'status.ndjson', [JSON.stringify(webhookBody({ statuses: [status] }))]);
     expect(await mustRun(['--data', paths.root, 'build', '--as-of', '2025-07-03T00:00:00Z'])).toMatch(/incrementally/);
     expect(await queryFile(paths.warehouse, delivery)).toEqual([{ contact_id: '919822223333', delivery_status: 'read' }]);
     await expectSameWarehouse(paths, await fullBuildBeside(paths, '2025-07-03T00:00:00Z'));
