@@ -11,7 +11,7 @@ identities as (
 
 final as (
   select
-    events.* exclude (appended_at),
+    events.* exclude (appended_at, raw_row),
     {{ resolved_contact_id('events.contact_wa_id', 'events.contact_user_id', 'identities.wa_id') }} as contact_id
   from events
   left join identities on identities.user_id = events.contact_user_id

@@ -4,8 +4,8 @@
 -- product of the longest matching alias; of equally long ones, the first in the seed.
 -- A message is tested only against the phrases and aliases whose longest word it has (a hash join
 -- on words), not against all of them. Matching depends only on the text and the seeds, so it is
--- incremental: a build matches only messages it has not seen (a changed seed changes the build
--- fingerprint, and then everything is matched again).
+-- incremental: a build matches only the messages it appended to stg_whatsapp__messages (a changed
+-- seed changes the build fingerprint, and then everything is matched again).
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 
 with messages as materialized (
@@ -13,7 +13,7 @@ with messages as materialized (
   from {{ ref('stg_whatsapp__messages') }}
   where direction = 'inbound'
   {%- if is_incremental() %}
-    and message_id not in (select message_id from {{ this }})
+    and appended_at = {{ build_started_at() }}
   {%- endif %}
 ),
 

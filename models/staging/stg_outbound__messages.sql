@@ -1,8 +1,8 @@
--- Incremental: raw only gains rows, so a build appends the ones this table lacks (macros/incremental.sql).
+-- Incremental: raw only gains rows, so a build appends the ones past this table's last (macros/incremental.sql).
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 
 with source as (
-  select * from {{ source('outbound', 'messages') }}
+  {{ raw_rows('outbound', 'messages') }}
 ),
 
 renamed as (
@@ -20,9 +20,10 @@ renamed as (
     template_name is not null as is_template,
     text as message_text,
     landed_at,
-    {{ build_started_at() }} as appended_at
+    {{ build_started_at() }} as appended_at,
+    raw_row
   from source
 )
 
 select * from renamed
-{{ only_new_rows('message_id') }}
+{{ only_new_raw_rows() }}

@@ -1,8 +1,8 @@
--- Incremental: raw only gains rows, so a build appends the ones this table lacks (macros/incremental.sql).
+-- Incremental: raw only gains rows, so a build appends the ones past this table's last (macros/incremental.sql).
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 
 with source as (
-  select * from {{ source('whatsapp', 'contacts') }}
+  {{ raw_rows('whatsapp', 'contacts') }}
 ),
 
 renamed as (
@@ -16,9 +16,10 @@ renamed as (
     nullif(trim(profile_name), '') as profile_name,
     seen_at,
     landed_at,
-    {{ build_started_at() }} as appended_at
+    {{ build_started_at() }} as appended_at,
+    raw_row
   from source
 )
 
 select * from renamed
-{{ only_new_rows('contact_profile_id') }}
+{{ only_new_raw_rows() }}

@@ -1,8 +1,8 @@
--- Incremental: raw only gains rows, so a build appends the ones this table lacks (macros/incremental.sql).
+-- Incremental: raw only gains rows, so a build appends the ones past this table's last (macros/incremental.sql).
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 
 with source as (
-  select * from {{ source('whatsapp', 'messages') }}
+  {{ raw_rows('whatsapp', 'messages') }}
 ),
 
 renamed as (
@@ -25,6 +25,7 @@ renamed as (
     sent_at,
     landed_at,
     {{ build_started_at() }} as appended_at,
+    raw_row,
     message_type,
     text_body,
     caption,
@@ -74,4 +75,4 @@ renamed as (
 )
 
 select * from renamed
-{{ only_new_rows('message_id') }}
+{{ only_new_raw_rows() }}

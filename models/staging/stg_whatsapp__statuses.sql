@@ -1,8 +1,8 @@
--- Incremental: raw only gains rows, so a build appends the ones this table lacks (macros/incremental.sql).
+-- Incremental: raw only gains rows, so a build appends the ones past this table's last (macros/incremental.sql).
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 
 with source as (
-  select * from {{ source('whatsapp', 'statuses') }}
+  {{ raw_rows('whatsapp', 'statuses') }}
 ),
 
 renamed as (
@@ -15,6 +15,7 @@ renamed as (
     status_at,
     landed_at,
     {{ build_started_at() }} as appended_at,
+    raw_row,
     {{ whatsapp_id("recipient_wa_id") }} as recipient_wa_id,
     recipient_user_id,
     biz_opaque_callback_data,
@@ -43,4 +44,4 @@ renamed as (
 )
 
 select * from renamed
-{{ only_new_rows('status_id') }}
+{{ only_new_raw_rows() }}

@@ -1,8 +1,8 @@
--- Incremental: raw only gains rows, so a build appends the ones this table lacks (macros/incremental.sql).
+-- Incremental: raw only gains rows, so a build appends the ones past this table's last (macros/incremental.sql).
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 
 with source as (
-  select * from {{ source('whatsapp', 'webhooks') }}
+  {{ raw_rows('whatsapp', 'webhooks') }}
 ),
 
 renamed as (
@@ -11,9 +11,10 @@ renamed as (
     landing_id,
     landed_at,
     {{ build_started_at() }} as appended_at,
+    raw_row,
     source as source_name
   from source
 )
 
 select * from renamed
-{{ only_new_rows('webhook_id') }}
+{{ only_new_raw_rows() }}
