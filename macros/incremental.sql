@@ -21,31 +21,40 @@ where raw_row > (select coalesce(max(raw_row), -1) from {{ this }})
 {%- endmacro %}
 
 {#-
-  Contact-scoped incremental models (int_messages_unified and the per-inquiry models built from it
-  without reference to "now") keep every row of a contact together. An incremental build deletes the
+  Contact-scoped incremental models (int_messages_unified and the per-inquiry models built from it,
+  up to int_inquiry_closures and the two built from it alone) keep every row of a contact together. An incremental build deletes the
   rows of the contacts int_changed_contacts lists (this macro, as the model's pre-hook) and appends
   them computed again (the model filters its inputs with changed_contacts_only and
   is_changed_contact); everyone else's rows stay as they are. Each model names
   `-- depends_on: {{ ref('int_changed_contacts') }}`, since dbt cannot see a ref inside an
   is_incremental() block when it parses.
 -#}
-{% macro delete_changed_contacts() -%}
+{#-
+  deadlines=true in a model whose rows change with "now" alone (int_inquiry_closures and the models
+  built from it): it also recomputes the contacts int_changed_contacts lists for a deadline that
+  fell between the two builds' "now". The other contact-scoped models skip those contacts.
+-#}
+{% macro delete_changed_contacts(deadlines=false) -%}
   {%- if is_incremental() -%}
     {#- int_changed_contacts lists nobody then, so recomputing nobody would keep stale rows. -#}
     {%- if not starts_from_previous_build() -%}
       {{ exceptions.raise_compiler_error(this.identifier ~ " exists, but this build did not start from a previous warehouse: build with --full-refresh") }}
     {%- endif %}
-delete from {{ this }} where contact_id in (select contact_id from {{ ref('int_changed_contacts') }})
+delete from {{ this }} where contact_id in ({{ changed_contact_ids(deadlines) }})
   {%- endif -%}
 {%- endmacro %}
 
 {#- Whether a contact key is one this build recomputes: always, on a full build. -#}
-{% macro is_changed_contact(column) -%}
+{% macro is_changed_contact(column, deadlines=false) -%}
   {%- if is_incremental() -%}
-{{ column }} in (select contact_id from {{ ref('int_changed_contacts') }})
+{{ column }} in ({{ changed_contact_ids(deadlines) }})
   {%- else -%}
 true
   {%- endif -%}
+{%- endmacro %}
+
+{% macro changed_contact_ids(deadlines=false) -%}
+select contact_id from {{ ref('int_changed_contacts') }}{% if not deadlines %} where has_changed_rows{% endif %}
 {%- endmacro %}
 
 {#- The rows of a staging relation whose contact (resolved as int_messages_unified does) this build recomputes. -#}

@@ -1,7 +1,10 @@
 -- The contacts whose rows an incremental build recomputes in the contact-scoped models (those whose
 -- pre-hook is delete_changed_contacts, macros/incremental.sql): every contact that a
 -- row new to this build touches, and every contact with something that happened between the "now"
--- of the warehouse the build started from and its own (a build sees only what happened by its now).
+-- of the warehouse the build started from and its own (a build sees only what happened by its now),
+-- or with an instant in between at which a contact-scoped model's rows change with "now" alone (a
+-- deadline: an inquiry's dormant_at), as the previous build's tables have it. Only the models whose
+-- rows depend on "now" recompute the contacts listed for a deadline alone (has_changed_rows false).
 -- A contact is everything one key resolves to, so a new WhatsApp id for a business-scoped user id
 -- also lists every key that user's rows were filed under before. Empty on a full build, which
 -- computes every contact anyway.
@@ -66,12 +69,31 @@ paired_wa_ids as (
   where recipient_user_id in (select user_id from user_ids) and recipient_wa_id is not null
 ),
 
+deadlines as (
+  -- Read from the previous build's copy, before this build replaces the table: for a contact not
+  -- otherwise listed the deadline is the same in both builds.
+  {%- set closures = adapter.get_relation(database=this.database, schema=this.schema, identifier='int_inquiry_closures') if execute and starts_from_previous_build() else none %}
+  {%- if closures %}
+  select contact_id from {{ closures }}, window_bounds where dormant_at > after and dormant_at <= through
+  {%- else %}
+  select cast(null as varchar) as contact_id where false
+  {%- endif %}
+),
+
+listed as (
+  select wa_id as contact_id, true as has_changed_rows from parties where wa_id is not null
+  union all
+  select 'user:' || user_id, true from user_ids
+  union all
+  select wa_id, true from paired_wa_ids
+  union all
+  select contact_id, false from deadlines
+),
+
 final as (
-  select wa_id as contact_id from parties where wa_id is not null
-  union
-  select 'user:' || user_id from user_ids
-  union
-  select wa_id from paired_wa_ids
+  select contact_id, bool_or(has_changed_rows) as has_changed_rows
+  from listed
+  group by contact_id
 )
 
 select * from final

@@ -2,17 +2,22 @@
 -- reopen, or as dormant at the first stretch of dormant_after (14 days) with no message either way,
 -- whichever came first (broadcasts do not keep an inquiry alive, and a message after the stretch
 -- does not revive it). Open inquiries have no closed_at. Also the latest disposition and next action.
+-- Incremental by contact: "now" only decides whether dormant_at has passed, so a contact's rows
+-- change when its own rows do or when a dormant_at falls between two builds' "now", and
+-- int_changed_contacts lists both.
+-- depends_on: {{ ref('int_changed_contacts') }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', pre_hook="{{ delete_changed_contacts(deadlines=true) }}") }}
 
 with inquiries as (
-  select * from {{ ref('int_inquiries_sessionized') }}
+  select * from {{ ref('int_inquiries_sessionized') }} where {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 messages as (
-  select * from {{ ref('int_messages_by_inquiry') }}
+  select * from {{ ref('int_messages_by_inquiry') }} where {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 inquiry_events as (
-  select * from {{ ref('int_inbox_events_by_inquiry') }} where inquiry_id is not null
+  select * from {{ ref('int_inbox_events_by_inquiry') }} where inquiry_id is not null and {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 dormant_after as (
@@ -76,6 +81,7 @@ silences as (
 closed as (
   select
     inquiries.inquiry_id,
+    inquiries.contact_id,
     silences.last_message_at,
     coalesce(silences.silent_from, silences.last_message_at) + to_seconds((select seconds from dormant_after)) as dormant_at,
     closing_events.closed_by_event_at,
@@ -88,7 +94,10 @@ closed as (
 final as (
   select
     closed.inquiry_id,
+    closed.contact_id,
     closed.last_message_at,
+    -- When silence closes it unless an event closed it first; closed only once "now" has passed it.
+    closed.dormant_at,
     case
       when closed_by_event_at is not null and closed_by_event_at <= dormant_at then closed_by_event_at
       when dormant_at <= {{ as_of() }} then dormant_at

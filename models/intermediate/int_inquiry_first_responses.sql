@@ -2,20 +2,24 @@
 -- (author_kind agent) is the first response; the first automated message is the auto-acknowledgement.
 -- Automations, campaigns and messages of unknown origin never count as a response, nor does a
 -- message that failed to deliver: the customer never saw it.
+-- Incremental by contact, "now" reaching it through int_inquiry_closures (deadlines=true).
+-- depends_on: {{ ref('int_changed_contacts') }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', pre_hook="{{ delete_changed_contacts(deadlines=true) }}") }}
 
 with inquiries as (
-  select * from {{ ref('int_inquiries_sessionized') }}
+  select * from {{ ref('int_inquiries_sessionized') }} where {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 closures as (
-  select inquiry_id, closed_at from {{ ref('int_inquiry_closures') }}
+  select inquiry_id, closed_at from {{ ref('int_inquiry_closures') }} where {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 outbound as (
   select messages.*
   from {{ ref('int_messages_by_inquiry') }} as messages
   left join closures using (inquiry_id)
-  where messages.direction = 'outbound'
+  where {{ is_changed_contact('messages.contact_id', deadlines=true) }}
+    and messages.direction = 'outbound'
     and not messages.is_delivery_failed
     and (closures.closed_at is null or messages.sent_at <= closures.closed_at)
 ),
@@ -41,6 +45,7 @@ first_automated as (
 final as (
   select
     inquiries.inquiry_id,
+    inquiries.contact_id,
     first_automated.auto_ack_at,
     {{ seconds_between("inquiries.opened_at", "first_automated.auto_ack_at") }} as auto_ack_seconds,
     first_human.first_response_at,

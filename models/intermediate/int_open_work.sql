@@ -8,7 +8,7 @@ with inquiries as (
 ),
 
 closures as (
-  select * from {{ ref('int_inquiry_closures') }}
+  select * exclude (contact_id) from {{ ref('int_inquiry_closures') }}
 ),
 
 triage as (

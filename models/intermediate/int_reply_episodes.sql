@@ -1,13 +1,16 @@
 -- Awaiting episodes: every run of inbound messages after the last human reply is an obligation to
 -- reply - the first one is the first response, the later ones next responses. An episode is
 -- fulfilled by the next human reply that reached the customer, while the inquiry was open.
+-- Incremental by contact, "now" reaching it through int_inquiry_closures (deadlines=true).
+-- depends_on: {{ ref('int_changed_contacts') }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', pre_hook="{{ delete_changed_contacts(deadlines=true) }}") }}
 
 with messages as (
-  select * from {{ ref('int_messages_by_inquiry') }} where is_conversational
+  select * from {{ ref('int_messages_by_inquiry') }} where is_conversational and {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 closures as (
-  select inquiry_id, closed_at from {{ ref('int_inquiry_closures') }}
+  select inquiry_id, closed_at from {{ ref('int_inquiry_closures') }} where {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 repeat_gap as (
@@ -28,6 +31,7 @@ numbered as (
 episodes as (
   select
     inquiry_id,
+    any_value(contact_id) as contact_id,
     replies_before as episode_number,
     min(sent_at) as started_at,
     max(sent_at) as last_inbound_at,
@@ -49,6 +53,7 @@ final as (
   select
     episodes.inquiry_id || ':' || episodes.episode_number as episode_id,
     episodes.inquiry_id,
+    episodes.contact_id,
     episodes.episode_number,
     case when episodes.episode_number = 0 then 'first_response' else 'next_response' end as kind,
     episodes.started_at,

@@ -7,11 +7,11 @@ with inquiries as (
 ),
 
 closures as (
-  select * from {{ ref('int_inquiry_closures') }}
+  select * exclude (contact_id) from {{ ref('int_inquiry_closures') }}
 ),
 
 first_responses as (
-  select * from {{ ref('int_inquiry_first_responses') }}
+  select * exclude (contact_id) from {{ ref('int_inquiry_first_responses') }}
 ),
 
 business_seconds as (
