@@ -22,10 +22,11 @@ where raw_row > (select coalesce(max(raw_row), -1) from {{ this }})
 
 {#-
   Contact-scoped incremental models (int_messages_unified and the per-inquiry models built from it,
-  up to int_inquiry_closures and the two built from it alone) keep every row of a contact together. An incremental build deletes the
-  rows of the contacts int_changed_contacts lists (this macro, as the model's pre-hook) and appends
-  them computed again (the model filters its inputs with changed_contacts_only and
-  is_changed_contact); everyone else's rows stay as they are. Each model names
+  up to int_inquiry_closures and the four built from it alone) keep every row of a contact
+  together. An incremental build deletes the rows of the contacts int_changed_contacts lists
+  (this macro, as the model's pre-hook) and appends them computed again (the model filters its
+  inputs with changed_contacts_only and is_changed_contact); everyone else's rows stay as they
+  are. Each model names
   `-- depends_on: {{ ref('int_changed_contacts') }}`, since dbt cannot see a ref inside an
   is_incremental() block when it parses.
 -#}

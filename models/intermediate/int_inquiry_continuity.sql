@@ -1,27 +1,31 @@
 -- Whether a returning contact got the person who handled them last time, and when not, whether
 -- the new person had the context: a handoff note to them, acknowledged before they replied.
+-- Incremental by contact, "now" reaching it through int_inquiry_closures (deadlines=true).
+-- depends_on: {{ ref('int_changed_contacts') }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', pre_hook="{{ delete_changed_contacts(deadlines=true) }}") }}
 
 with inquiries as (
-  select inquiry_id, phone_number_id, contact_id, opened_at from {{ ref('int_inquiries_sessionized') }}
+  select inquiry_id, phone_number_id, contact_id, opened_at from {{ ref('int_inquiries_sessionized') }} where {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 first_responses as (
-  select inquiry_id, first_response_at, first_response_agent_id from {{ ref('int_inquiry_first_responses') }}
+  select inquiry_id, first_response_at, first_response_agent_id from {{ ref('int_inquiry_first_responses') }} where {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 triage as (
-  select inquiry_id, is_returning from {{ ref('int_inquiry_triage') }}
+  select inquiry_id, is_returning from {{ ref('int_inquiry_triage') }} where {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 events as (
-  select * from {{ ref('int_inbox_events_by_inquiry') }} where event_type in ('handoff_note', 'handoff_ack')
+  select * from {{ ref('int_inbox_events_by_inquiry') }}
+  where event_type in ('handoff_note', 'handoff_ack') and {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 last_handlers as (
   -- Who last replied, person by person, in each inquiry.
   select inquiry_id, arg_max(agent_id, sent_at) as last_handler_agent_id
   from {{ ref('int_messages_by_inquiry') }}
-  where direction = 'outbound' and author_kind = 'agent' and not is_delivery_failed
+  where direction = 'outbound' and author_kind = 'agent' and not is_delivery_failed and {{ is_changed_contact('contact_id', deadlines=true) }}
   group by inquiry_id
 ),
 
@@ -54,6 +58,7 @@ context_given as (
 final as (
   select
     inquiries.inquiry_id,
+    inquiries.contact_id,
     previous_handlers.previous_handler_agent_id,
     case
       when not triage.is_returning or first_responses.first_response_agent_id is null then null

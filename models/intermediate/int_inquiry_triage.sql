@@ -2,17 +2,20 @@
 -- Each message qualifies for the highest category it can; the inquiry takes the highest any of its
 -- messages reached (so it can upgrade before anyone answers, never after). Ranks come from the
 -- sla_targets seed. triage_reason says which message and rule decided it.
+-- Incremental by contact, "now" reaching it through int_inquiry_closures (deadlines=true).
+-- depends_on: {{ ref('int_changed_contacts') }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', pre_hook="{{ delete_changed_contacts(deadlines=true) }}") }}
 
 with inquiries as (
-  select * from {{ ref('int_inquiries_sessionized') }}
+  select * from {{ ref('int_inquiries_sessionized') }} where {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 first_responses as (
-  select * from {{ ref('int_inquiry_first_responses') }}
+  select * exclude (contact_id) from {{ ref('int_inquiry_first_responses') }} where {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 signals as (
-  select * from {{ ref('int_message_signals') }}
+  select * from {{ ref('int_message_signals') }} where {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 targets as (
@@ -90,6 +93,7 @@ ranked as (
 final as (
   select
     inquiries.inquiry_id,
+    inquiries.contact_id,
     returning_contacts.previous_answered_at is not null as is_returning,
     returning_contacts.previous_answered_at,
     coalesce(ranked.message_category, 'information_request') as triage_category,

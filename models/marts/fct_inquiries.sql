@@ -19,7 +19,7 @@ business_seconds as (
 ),
 
 triage as (
-  select * from {{ ref('int_inquiry_triage') }}
+  select * exclude (contact_id) from {{ ref('int_inquiry_triage') }}
 ),
 
 targets as (
@@ -31,7 +31,7 @@ ownership as (
 ),
 
 continuity as (
-  select * from {{ ref('int_inquiry_continuity') }}
+  select * exclude (contact_id) from {{ ref('int_inquiry_continuity') }}
 ),
 
 escalations as (
