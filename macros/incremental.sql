@@ -54,6 +54,14 @@ true
   {%- endif -%}
 {%- endmacro %}
 
+{#- A table as the warehouse this build started from has it (none on a full build): read before this build replaces it. -#}
+{% macro previous_build_relation(identifier) -%}
+  {%- if execute and starts_from_previous_build() -%}
+    {{ return(adapter.get_relation(database=this.database, schema=this.schema, identifier=identifier)) }}
+  {%- endif -%}
+  {{ return(none) }}
+{%- endmacro %}
+
 {% macro changed_contact_ids(deadlines=false) -%}
 select contact_id from {{ ref('int_changed_contacts') }}{% if not deadlines %} where has_changed_rows{% endif %}
 {%- endmacro %}

@@ -3,7 +3,7 @@
 -- row new to this build touches, and every contact with something that happened between the "now"
 -- of the warehouse the build started from and its own (a build sees only what happened by its now),
 -- or with an instant in between at which a contact-scoped model's rows change with "now" alone (a
--- deadline: an inquiry's dormant_at), as the previous build's tables have it. Only the models whose
+-- deadline: an inquiry's dormant_at, a silence's re-engagement start), as the previous build's tables have it. Only the models whose
 -- rows depend on "now" recompute the contacts listed for a deadline alone (has_changed_rows false).
 -- A contact is everything one key resolves to, so a new WhatsApp id for a business-scoped user id
 -- also lists every key that user's rows were filed under before. Empty on a full build, which
@@ -69,12 +69,25 @@ paired_wa_ids as (
   where recipient_user_id in (select user_id from user_ids) and recipient_wa_id is not null
 ),
 
+re_engagement as (
+  select to_seconds(seconds) as starts_after from {{ ref('response_thresholds') }} where threshold = 're_engagement_from'
+),
+
 deadlines as (
-  -- Read from the previous build's copy, before this build replaces the table: for a contact not
-  -- otherwise listed the deadline is the same in both builds.
-  {%- set closures = adapter.get_relation(database=this.database, schema=this.schema, identifier='int_inquiry_closures') if execute and starts_from_previous_build() else none %}
-  {%- if closures %}
+  -- Read from the previous build's copies, before this build replaces the tables: for a contact not
+  -- otherwise listed the deadline is the same in both builds. An inquiry goes dormant at dormant_at
+  -- (int_inquiry_closures); a silence reaches its re-engagement window a set time after the human
+  -- reply that started it (int_follow_up_obligations): listed for every such reply, a superset of
+  -- the silences' starts.
+  {%- set closures = previous_build_relation('int_inquiry_closures') %}
+  {%- set messages = previous_build_relation('int_messages_unified') %}
+  {%- if closures and messages %}
   select contact_id from {{ closures }}, window_bounds where dormant_at > after and dormant_at <= through
+  union all
+  select contact_id
+  from {{ messages }}, window_bounds, re_engagement
+  where direction = 'outbound' and author_kind = 'agent' and not is_delivery_failed
+    and sent_at + starts_after > after and sent_at + starts_after <= through
   {%- else %}
   select cast(null as varchar) as contact_id where false
   {%- endif %}

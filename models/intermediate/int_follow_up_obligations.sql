@@ -6,25 +6,32 @@
 -- A silence runs from our first reply after the contact's last message to their next message (or
 -- the inquiry's close, or now). Outbound messages are read per contact, so a follow-up that lands in
 -- a later inquiry still counts.
+-- Incremental by contact. "Now" reaches it through int_inquiry_closures and at the start of a
+-- re-engagement window, both listed as deadlines by int_changed_contacts (deadlines=true).
+-- depends_on: {{ ref('int_changed_contacts') }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', pre_hook="{{ delete_changed_contacts(deadlines=true) }}") }}
 
 with inquiries as (
   select inquiry_id, phone_number_id, contact_id from {{ ref('int_inquiries_sessionized') }}
+  where {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 triage as (
-  select inquiry_id, triage_category from {{ ref('int_inquiry_triage') }}
+  select inquiry_id, triage_category from {{ ref('int_inquiry_triage') }} where {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 closures as (
-  select * from {{ ref('int_inquiry_closures') }}
+  select * exclude (contact_id) from {{ ref('int_inquiry_closures') }} where {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 messages as (
-  select * from {{ ref('int_messages_by_inquiry') }} where is_conversational
+  select * from {{ ref('int_messages_by_inquiry') }}
+  where is_conversational and {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 contact_inbound as (
-  select phone_number_id, contact_id, sent_at from {{ ref('int_messages_unified') }} where direction = 'inbound'
+  select phone_number_id, contact_id, sent_at from {{ ref('int_messages_unified') }}
+  where direction = 'inbound' and {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 contact_outbound as (
@@ -32,6 +39,7 @@ contact_outbound as (
   select phone_number_id, contact_id, sent_at, agent_id, author_kind
   from {{ ref('int_messages_unified') }}
   where direction = 'outbound' and author_kind in ('agent', 'automation') and not is_delivery_failed
+    and {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 thresholds as (
@@ -88,6 +96,7 @@ in_evaluation as (
 follow_ups as (
   select
     in_evaluation.inquiry_id,
+    in_evaluation.contact_id,
     'follow_up_24h' as kind,
     silent_from as started_at,
     silent_from + to_seconds((select follow_up from thresholds)) as due_at,
@@ -111,6 +120,7 @@ follow_ups as (
 re_engagements as (
   select
     in_evaluation.inquiry_id,
+    in_evaluation.contact_id,
     're_engagement' as kind,
     silent_from + to_seconds((select re_engagement_from from thresholds)) as started_at,
     silent_from + to_seconds((select re_engagement_to from thresholds)) as due_at,
@@ -131,6 +141,7 @@ re_engagements as (
 next_actions as (
   select
     closures.inquiry_id,
+    inquiries.contact_id,
     'next_action' as kind,
     closures.disposition_at as started_at,
     closures.next_action_at + to_seconds((select grace from thresholds)) as due_at,
@@ -178,7 +189,8 @@ final as (
     due_at,
     expires_at,
     fulfilled_at,
-    fulfilled_by_agent_id
+    fulfilled_by_agent_id,
+    contact_id
   from unioned
   -- A follow-up is owed when the silence lasted until it was due (or lasts still), a re-engagement
   -- when the silence reached day 4; either counts when we wrote anyway. A contact who answers first

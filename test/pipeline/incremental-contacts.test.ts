@@ -59,7 +59,7 @@ describe('an incremental build recomputes whole contacts', () => {
     await expectSameWarehouse(paths, await fullBuildBeside(paths, '2025-07-03T00:00:00Z'));
   });
 
-  it('takes in what happened between the previous build’s "now" and its own, forward or back, with nothing new loaded', { timeout: 240_000 }, async () => {
+  it('takes in what happened between the previous build’s "now" and its own, forward or back, with nothing new loaded', { timeout: 360_000 }, async () => {
     const paths = dataPaths(tempDir('replywatch-window-'));
     await ingestLines(paths, 'all.ndjson', LINES);
     // 20:02: Asha has asked (20:00) and the Business-app reply (20:05) has not happened yet.
@@ -72,6 +72,13 @@ describe('an incremental build recomputes whole contacts', () => {
     expect(await queryFile(paths.warehouse, firstResponse)).toEqual([{ first_response_seconds: 300 }]);
     expect(await contactOf(paths, 'wamid.BSUIDONLY')).toBe('919855556666');
     await expectSameWarehouse(paths, await fullBuildBeside(paths, '2025-07-03T00:00:00Z'));
+
+    // Into day 4 of the silence after the 20:05 reply (re_engagement_from), before it goes dormant.
+    const reEngagements = `select count(*)::int as owed from fct_reply_obligations where contact_id = '919811112222' and kind = 're_engagement'`;
+    expect(await queryFile(paths.warehouse, reEngagements)).toEqual([{ owed: 0 }]);
+    expect(await mustRun(['--data', paths.root, 'build', '--as-of', '2025-07-06T00:00:00Z'])).toMatch(/incrementally/);
+    expect(await queryFile(paths.warehouse, reEngagements)).toEqual([{ owed: 1 }]);
+    await expectSameWarehouse(paths, await fullBuildBeside(paths, '2025-07-06T00:00:00Z'));
 
     // Past 14 days of silence (dormant_after) after the 20:05 reply, with no message in between.
     const closeReason = `select close_reason from fct_inquiries where contact_id = '919811112222'`;
