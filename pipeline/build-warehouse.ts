@@ -7,7 +7,7 @@ import { isStorageError } from '../lib/storage-error.ts';
 import { syncDirectory } from '../ingest/landing/segment-writer.ts';
 import { loadPendingSegments, memoryLimit, type LoadSummary } from '../ingest/load-raw.ts';
 import { buildFingerprint, startFromPrevious } from './build-fingerprint.ts';
-import { dbtThreads, runDbtBuild } from './run-dbt.ts';
+import { dbtThreads, startDbt, type StartedDbt } from './run-dbt.ts';
 
 export interface BuildResult {
   load: LoadSummary;
@@ -36,13 +36,16 @@ export async function buildWarehouse(
   dbtThreads();
   mkdirSync(paths.root, { recursive: true });
   const release = await acquirePipelineLock(paths.lock, paths.leases, 'replywatch build', { signal: options.signal });
+  let dbt: StartedDbt | undefined;
   try {
     const load = await loadPendingSegments(paths, { quiet: options.quiet });
+    // After the load, whose peak memory it would add to; its imports overlap the copy below.
+    dbt = startDbt(paths, options);
     removeDatabase(paths.nextWarehouse);
     const fingerprint = await buildFingerprint(paths);
     const previousAsOf = options.fullRefresh ? undefined : await startFromPrevious(paths, fingerprint);
     const incremental = previousAsOf !== undefined;
-    const outcome = await runDbtBuild(paths, paths.nextWarehouse, asOf, { ...options, fingerprint, previousAsOf });
+    const outcome = await dbt.build(paths.nextWarehouse, asOf, { fingerprint, previousAsOf });
     if (options.signal?.aborted) throw new UserError('build stopped; the previous warehouse is unchanged');
     if (!outcome.ok) {
       const details = outcome.failures.length
@@ -70,6 +73,7 @@ export async function buildWarehouse(
     syncDirectory(paths.root);
     return { load, asOf, seconds: (Date.now() - started) / 1000, incremental };
   } catch (error) {
+    dbt?.stop();
     // Whatever stopped it, the half-built file goes: left behind after a full disk failed dbt's or
     // the checkpoint's writes, it kept the disk full for the webhook receiver until the next build.
     removeDatabase(paths.nextWarehouse);

@@ -27,37 +27,62 @@ const NODE_DONE = /\b(\d+) of (\d+) (OK|PASS|WARN|ERROR|FAIL|SKIP)\b/;
  * Starts dbt so that it dies with this process. A replywatch killed with SIGKILL (the OOM killer,
  * `kill -9`) cannot stop its child, and an orphaned dbt kept writing warehouse.next.duckdb and
  * holding raw.duckdb, so the next build failed on their locks until it finished. On Linux the
- * child asks for SIGKILL when its parent dies (prctl PR_SET_PDEATHSIG), then execs dbt in place.
+ * child asks for SIGKILL when its parent dies (prctl PR_SET_PDEATHSIG). It then imports dbt and
+ * the DuckDB adapter (~2.5 s) and waits for one line on stdin, the build's settings (env vars, JSON),
+ * known only once the warehouse file is in place, to run dbt with the arguments after the parent's
+ * pid; end of input without one means no build.
  * It runs isolated (-I): its working directory is the data directory, whose files must not shadow
  * the modules it imports.
  */
-const DIE_WITH_PARENT = [
-  'import ctypes, os, signal, sys',
+const DBT_DRIVER = [
+  'import ctypes, json, os, signal, sys',
   'try:',
   '    ctypes.CDLL(None).prctl(1, signal.SIGKILL)',
   'except (AttributeError, OSError):',
   '    pass',
   'if os.getppid() != int(sys.argv[1]):',
   '    sys.exit(137)',
-  'os.execv(sys.argv[2], sys.argv[2:])',
+  'from dbt.cli.main import cli',
+  'import dbt.adapters.duckdb',
+  'line = sys.stdin.readline()',
+  'if not line:',
+  '    sys.exit(0)',
+  'os.environ.update(json.loads(line))',
+  'sys.argv = sys.argv[2:]',
+  'sys.exit(cli())',
 ].join('\n');
 
+/** A dbt process started ahead of its build (startDbt). */
+export interface StartedDbt {
+  /**
+   * Runs `dbt build` against the given warehouse file, raw.duckdb attached read-only, with "now"
+   * pinned by env REPLYWATCH_AS_OF (macro as_of). dbt's per-node lines drive a progress line; the
+   * outcome names every model or test that failed, read from target/run_results.json.
+   */
+  build(warehousePath: string, asOf: Date, options?: { fingerprint?: string; previousAsOf?: Date }): Promise<DbtOutcome>;
+  /** Ends the process when no build is coming (or one is abandoned). */
+  stop(): void;
+}
+
 /**
- * Runs `dbt build` against the given warehouse file, raw.duckdb attached read-only, with "now"
- * pinned by env REPLYWATCH_AS_OF (macro as_of). dbt's per-node lines drive a progress line; the outcome names every
- * model or test that failed, read from target/run_results.json.
+ * Starts Python and imports dbt now, so that the imports overlap whatever the build does before
+ * dbt can run (the warehouse copy of an incremental build takes about as long).
  */
-export async function runDbtBuild(
-  paths: DataPaths,
-  warehousePath: string,
-  asOf: Date,
-  options: { signal?: AbortSignal; quiet?: boolean; fingerprint?: string; previousAsOf?: Date } = {},
-): Promise<DbtOutcome> {
-  const dbt = venvTool('dbt');
+export function startDbt(paths: DataPaths, options: { signal?: AbortSignal; quiet?: boolean } = {}): StartedDbt {
   const python = venvTool('python');
-  if (!dbt || !python) throw new UserError('dbt is not installed in .venv; run `node scripts/setup.mjs` (or `npm start`)');
+  if (!venvTool('dbt') || !python) throw new UserError('dbt is not installed in .venv; run `node scripts/setup.mjs` (or `npm start`)');
   const project = dbtProjectDir();
+  const env = {
+    ...process.env,
+    REPLYWATCH_RAW_PATH: relative(paths.root, paths.raw),
+    REPLYWATCH_MEMORY_LIMIT: memoryLimit(),
+    REPLYWATCH_DBT_THREADS: String(dbtThreads()),
+    DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
+    DBT_USE_COLORS: 'false',
+  };
+  // On the command line from the start (`ps` shows a dbt build of this data directory), unlike the settings.
   const args = [
+    'dbt',
     'build',
     '--project-dir', project,
     '--profiles-dir', existsSync(join(project, 'profiles.yml')) ? project : PROJECT_ROOT,
@@ -66,54 +91,70 @@ export async function runDbtBuild(
     // Unit tests check the rules, not the data: npm test runs them (test/pipeline/dbt-unit-tests.test.ts), builds do not.
     '--exclude-resource-type', 'unit_test',
   ];
-  const env = {
-    ...process.env,
-    // Relative to the data directory dbt runs in: dbt parses the project again whenever the
-    // profile's values change, and absolute paths differed between data directories (parse-cache.ts).
-    REPLYWATCH_WAREHOUSE_PATH: relative(paths.root, warehousePath),
-    REPLYWATCH_RAW_PATH: relative(paths.root, paths.raw),
-    // Env vars, not --vars: a change of --vars switches off dbt's partial parsing.
-    REPLYWATCH_AS_OF: asOf.toISOString(),
-    REPLYWATCH_BUILD_FINGERPRINT: options.fingerprint ?? '',
-    // What an incremental build must recompute (int_changed_contacts): rows stamped with this
-    // build's start, and whatever happened between the previous warehouse's "now" and this one.
-    REPLYWATCH_BUILD_STARTED_AT: new Date().toISOString(),
-    REPLYWATCH_PREVIOUS_AS_OF: options.previousAsOf?.toISOString() ?? '',
-    REPLYWATCH_MEMORY_LIMIT: memoryLimit(),
-    REPLYWATCH_DBT_THREADS: String(dbtThreads()),
-    DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
-    DBT_USE_COLORS: 'false',
-  };
-  rmSync(join(paths.dbtTarget, 'run_results.json'), { force: true });
-  seedParse(project, paths.dbtTarget);
-  const progress = startProgress('dbt build', { unit: 'nodes', silent: options.quiet });
+  const child = spawn(python, ['-I', '-c', DBT_DRIVER, String(process.pid), ...args], {
+    cwd: paths.root,
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    signal: options.signal,
+    killSignal: 'SIGTERM',
+  });
+  // A driver that died before reading its line: its exit code and output say why.
+  child.stdin.on('error', () => undefined);
   const tail: string[] = [];
-  let total = 0;
-  const exitCode = await new Promise<number>((resolve, reject) => {
-    const child = spawn(python, ['-I', '-c', DIE_WITH_PARENT, String(process.pid), dbt, ...args], { cwd: paths.root, env, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal, killSignal: 'SIGTERM' });
-    let pending = '';
-    const onData = (chunk: Buffer): void => {
-      const lines = (pending + chunk.toString('utf8')).split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        tail.push(line);
-        if (tail.length > 40) tail.shift();
-        const match = NODE_DONE.exec(line);
-        if (match) {
-          total = Number(match[2]);
-          progress.advance();
-        }
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
+  let onNodeDone = (_total: number): void => undefined;
+  let pending = '';
+  const onData = (chunk: Buffer): void => {
+    const lines = (pending + chunk.toString('utf8')).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      tail.push(line);
+      if (tail.length > 40) tail.shift();
+      const match = NODE_DONE.exec(line);
+      if (match) onNodeDone(Number(match[2]));
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exited = new Promise<number>((resolve, reject) => {
     child.on('error', (error) => (error.name === 'AbortError' ? resolve(130) : reject(error)));
     child.on('close', (code) => resolve(code ?? 1));
   });
-  const failures = readFailures(paths);
-  if (exitCode === 0) shareParse(project, paths.dbtTarget);
-  progress.finish(exitCode === 0 ? `${total} nodes passed` : `failed (${failures.length || 'see below'})`);
-  return { ok: exitCode === 0, failures, tail };
+  // Read by build(); a process stopped without a build has nobody to tell.
+  exited.catch(() => undefined);
+
+  return {
+    async build(warehousePath, asOf, buildOptions = {}) {
+      const buildEnv = {
+        // Relative to the data directory dbt runs in: dbt parses the project again whenever the
+        // profile's values change, and absolute paths differed between data directories (parse-cache.ts).
+        REPLYWATCH_WAREHOUSE_PATH: relative(paths.root, warehousePath),
+        // Env vars, not --vars: a change of --vars switches off dbt's partial parsing.
+        REPLYWATCH_AS_OF: asOf.toISOString(),
+        REPLYWATCH_BUILD_FINGERPRINT: buildOptions.fingerprint ?? '',
+        // What an incremental build must recompute (int_changed_contacts): rows stamped with this
+        // build's start, and whatever happened between the previous warehouse's "now" and this one.
+        REPLYWATCH_BUILD_STARTED_AT: new Date().toISOString(),
+        REPLYWATCH_PREVIOUS_AS_OF: buildOptions.previousAsOf?.toISOString() ?? '',
+      };
+      rmSync(join(paths.dbtTarget, 'run_results.json'), { force: true });
+      seedParse(project, paths.dbtTarget);
+      const progress = startProgress('dbt build', { unit: 'nodes', silent: options.quiet });
+      let total = 0;
+      onNodeDone = (nodes) => {
+        total = nodes;
+        progress.advance();
+      };
+      child.stdin.end(`${JSON.stringify(buildEnv)}\n`);
+      const exitCode = await exited;
+      const failures = readFailures(paths);
+      if (exitCode === 0) shareParse(project, paths.dbtTarget);
+      progress.finish(exitCode === 0 ? `${total} nodes passed` : `failed (${failures.length || 'see below'})`);
+      return { ok: exitCode === 0, failures, tail };
+    },
+    stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    },
+  };
 }
 
 /** How many models dbt builds at once (env REPLYWATCH_DBT_THREADS, default 2; profiles.yml reads it), checked. */
