@@ -7,4 +7,4 @@ select
   '{{ var("business_timezone") }}' as business_timezone,
   -- Set by the CLI (pipeline/build-fingerprint.ts): the next build appends to a copy of this
   -- warehouse only when its own fingerprint is the same.
-  '{{ env_var("REPLYWATCH_BUILD_FINGERPRINT", "") }}' as build_fingerprint
+  '{{ build_setting("REPLYWATCH_BUILD_FINGERPRINT", "") }}' as build_fingerprint

@@ -42,4 +42,20 @@ describe("dbt's parse of the project", () => {
     await build(third, copied);
     expect(dbtLog(third)).toMatch(/Starting full parse/);
   });
+
+  it('is not redone when only the build\'s settings change: its "now" and its start are read when the SQL runs', async () => {
+    const root = tempDir();
+    const build = async (asOf: string) => {
+      const result = await runCli(['--data', root, 'build', '--as-of', asOf]);
+      expect(result.code, result.stderr).toBe(0);
+      // This build's part of the log: dbt appends to it.
+      return dbtLog(root).split(/Running with dbt=/).at(-1) ?? '';
+    };
+    await build('2026-01-05T10:00:00Z');
+    const later = await build('2026-01-06T10:00:00Z');
+    expect(later).toMatch(/no changes found, skipping parsing/);
+    expect(later).not.toMatch(/Partial parsing: updated file/);
+    const [row] = await queryFile(dataPaths(root).warehouse, "select as_of = '2026-01-06T10:00:00Z'::timestamptz as is_later_now from meta_build");
+    expect(row!.is_later_now).toBe(true);
+  });
 });
