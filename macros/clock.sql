@@ -13,7 +13,10 @@
   {{ return(default) }}
 {%- endmacro %}
 
-{#- "Now" for the build: REPLYWATCH_AS_OF, which the CLI always sets (--as-of, REPLYWATCH_NOW or the clock); unit tests override the as_of var. -#}
+{#-
+  "Now" for the build: REPLYWATCH_AS_OF, which the CLI always sets (--as-of, REPLYWATCH_NOW or the
+  clock); unit tests override the as_of var.
+-#}
 {% macro as_of() -%}
   '{{ var("as_of", build_setting("REPLYWATCH_AS_OF", "2026-01-01T00:00:00Z")) }}'::timestamptz
 {%- endmacro %}
