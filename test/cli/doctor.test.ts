@@ -29,9 +29,21 @@ describe('`replywatch doctor`', () => {
     expect(result.stdout).toContain(`✓ pipeline: a lock left by pid ${dead}, which is gone; the next run takes it over`);
   });
 
-  it('lists every command in --help', async () => {
+  it('lists every command in --help, and suggests one for a typo', async () => {
+    // main.ts loads a command's module only when the command line names it, so both need them all loaded.
     const result = await runCli(['--help']);
-    for (const command of ['generate', 'ingest', 'build', 'query', 'demo', 'doctor']) expect(result.stdout).toContain(command);
+    const listed = [...result.stdout.matchAll(/^ {2}(\w+)\b/gm)].map((match) => match[1]);
+    expect(listed).toEqual(['generate', 'ingest', 'build', 'dashboard', 'query', 'export', 'serve', 'keys', 'demo', 'doctor', 'help']);
+    const typo = await runCli(['buidl']);
+    expect(typo.code).not.toBe(0);
+    expect(typo.stderr).toContain('(Did you mean build?)');
+  });
+
+  it('runs the command the line names, not the value of --data', async () => {
+    // A data directory named like a command (help touches no data directory).
+    const result = await runCli(['--data', 'build', 'keys', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: replywatch keys /m);
   });
 });
 
