@@ -28,9 +28,9 @@ const NODE_DONE = /\b(\d+) of (\d+) (OK|PASS|WARN|ERROR|FAIL|SKIP)\b/;
  * `kill -9`) cannot stop its child, and an orphaned dbt kept writing warehouse.next.duckdb and
  * holding raw.duckdb, so the next build failed on their locks until it finished. On Linux the
  * child asks for SIGKILL when its parent dies (prctl PR_SET_PDEATHSIG). It then imports dbt and
- * the DuckDB adapter (~2.5 s) and waits for one line on stdin, the build's settings (env vars, JSON),
- * known only once the warehouse file is in place, to run dbt with the arguments after the parent's
- * pid; end of input without one means no build.
+ * the DuckDB adapter (~2.5 s) and waits for one line on stdin, the build's settings (JSON: env vars
+ * and arguments to add), known only once the warehouse file is in place, to run dbt with the
+ * arguments after the parent's pid and those; end of input without one means no build.
  * It runs isolated (-I): its working directory is the data directory, whose files must not shadow
  * the modules it imports.
  */
@@ -47,8 +47,9 @@ const DBT_DRIVER = [
   'line = sys.stdin.readline()',
   'if not line:',
   '    sys.exit(0)',
-  'os.environ.update(json.loads(line))',
-  'sys.argv = sys.argv[2:]',
+  'settings = json.loads(line)',
+  'os.environ.update(settings["env"])',
+  'sys.argv = sys.argv[2:] + settings["args"]',
   'sys.exit(cli())',
 ].join('\n');
 
@@ -144,7 +145,10 @@ export function startDbt(paths: DataPaths, options: { signal?: AbortSignal; quie
         total = nodes;
         progress.advance();
       };
-      child.stdin.end(`${JSON.stringify(buildEnv)}\n`);
+      // An incremental build starts from a warehouse whose fingerprint covers seeds/, so its seed
+      // tables are these files already, and passed their tests when it was built: neither runs again.
+      const buildArgs = buildOptions.previousAsOf ? ['--exclude', 'resource_type:seed'] : [];
+      child.stdin.end(`${JSON.stringify({ env: buildEnv, args: buildArgs })}\n`);
       const exitCode = await exited;
       const failures = readFailures(paths);
       if (exitCode === 0) shareParse(project, paths.dbtTarget);

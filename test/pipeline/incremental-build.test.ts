@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildFingerprint } from '../../pipeline/build-fingerprint.ts';
-import { dataPaths } from '../../lib/data-paths.ts';
+import { dataPaths, type DataPaths } from '../../lib/data-paths.ts';
 import { DEMO_SOURCE_FILES } from '../helpers/demo-sources.ts';
 import { warehouseDifferences } from '../helpers/compare-warehouses.ts';
 import { queryFile } from '../helpers/read-db.ts';
@@ -16,6 +16,12 @@ async function mustRun(args: string[]): Promise<string> {
   const result = await runCli(args);
   expect(result.code, `replywatch ${args.join(' ')}\n${result.stderr}`).toBe(0);
   return result.stdout;
+}
+
+/** What the data directory's last dbt build ran: seeds by unique id ("seed.replywatch.x"), tests by name. */
+function builtNodes(paths: DataPaths): string[] {
+  const results = JSON.parse(readFileSync(join(paths.dbtTarget, 'run_results.json'), 'utf8')) as { results: Array<{ unique_id: string }> };
+  return results.results.map(({ unique_id: id }) => (id.startsWith('test.') ? id.split('.')[2]! : id));
 }
 
 describe('an incremental build', () => {
@@ -55,6 +61,13 @@ describe('an incremental build', () => {
     expect(Number(recomputed!.contacts)).toBeGreaterThan(0);
     expect(Number(recomputed!.contacts)).toBeLessThan(Number(everyone!.contacts));
     expect(await queryFile(full.warehouse, 'select count(*) as contacts from int_changed_contacts')).toEqual([{ contacts: 0 }]);
+    // The seeds are the files the previous warehouse was built from (its fingerprint covers them),
+    // so neither they nor their tests ran again; every model's tests did.
+    expect(builtNodes(full).filter((node) => node.startsWith('seed.'))).toHaveLength(8);
+    expect(builtNodes(full)).toContain('unique_sla_targets_triage_category');
+    expect(builtNodes(incremental).filter((node) => node.startsWith('seed.'))).toEqual([]);
+    expect(builtNodes(incremental)).not.toContain('unique_sla_targets_triage_category');
+    expect(builtNodes(incremental)).toEqual(expect.arrayContaining(['unique_fct_inquiries_inquiry_id', 'not_null_stg_whatsapp__messages_message_id']));
     // And the late messages are in it: the incremental build appended them.
     const [counts] = await queryFile(incremental.warehouse, 'select count(*) as messages from stg_whatsapp__messages');
     const [raw] = await queryFile(incremental.raw, 'select count(*) as messages from raw_whatsapp_messages');
