@@ -1,5 +1,8 @@
+-- Incremental: raw only gains rows, so a build appends the ones past this table's last (macros/incremental.sql).
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+
 with source as (
-  select * from {{ source('crm', 'contacts') }}
+  {{ raw_rows('crm', 'contacts') }}
 ),
 
 renamed as (
@@ -14,8 +17,11 @@ renamed as (
     lifecycle_stage,
     created_at,
     updated_at,
-    landed_at
+    landed_at,
+    {{ build_started_at() }} as appended_at,
+    raw_row
   from source
 )
 
 select * from renamed
+{{ only_new_raw_rows() }}

@@ -9,6 +9,9 @@
   ('stg_whatsapp__contacts', 'whatsapp', 'contacts'),
   ('stg_outbound__messages', 'outbound', 'messages'),
   ('stg_inbox__events', 'inbox', 'events'),
+  ('stg_roster__agent_versions', 'roster', 'agents'),
+  ('stg_crm__contact_versions', 'crm', 'contacts'),
+  ('stg_crm__deal_versions', 'crm', 'deals'),
 ] %}
 
 with counts as (
