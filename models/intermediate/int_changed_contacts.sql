@@ -3,8 +3,8 @@
 -- row new to this build touches, and every contact with something that happened between the "now"
 -- of the warehouse the build started from and its own (a build sees only what happened by its now),
 -- or with an instant in between at which a contact-scoped model's rows change with "now" alone (a
--- deadline: an inquiry's dormant_at, a silence's re-engagement start), as the previous build's
--- tables have it. Only the models whose rows depend on "now" recompute the contacts listed for a
+-- deadline: an inquiry's dormant_at, a silence's re-engagement start, a same-day due time the
+-- shorter calendar may not reach), as the previous build's tables have it. Only the models whose rows depend on "now" recompute the contacts listed for a
 -- deadline alone (has_changed_rows false).
 -- A contact is everything one key resolves to, so a new WhatsApp id for a business-scoped user id
 -- also lists every key that user's rows were filed under before. Empty on a full build, which
@@ -82,13 +82,21 @@ deadlines as (
   -- the silences' starts.
   {%- set closures = previous_build_relation('int_inquiry_closures') %}
   {%- set messages = previous_build_relation('int_messages_unified') %}
-  {%- if closures and messages %}
+  {%- set targets = previous_build_relation('int_inquiry_targets') %}
+  {%- if closures and messages and targets %}
   select contact_id from {{ closures }}, window_bounds where dormant_at > after and dormant_at <= through
   union all
   select contact_id
   from {{ messages }}, window_bounds, re_engagement
   where direction = 'outbound' and author_kind = 'agent' and not is_delivery_failed
     and sent_at + starts_after > after and sent_at + starts_after <= through
+  union all
+  -- A same-day due time is the first business day's close after the inquiry opened; the calendar
+  -- (int_business_windows) ends 60 days past "now", so the shorter one of two builds reaches
+  -- every due time up to 59 days past the earlier "now". Past that, or with none, it may differ.
+  select contact_id
+  from {{ targets }}, window_bounds
+  where target_basis = 'business_day_end' and (due_at is null or due_at > after + interval 59 days)
   {%- else %}
   select cast(null as varchar) as contact_id where false
   {%- endif %}

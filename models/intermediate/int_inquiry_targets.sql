@@ -1,13 +1,18 @@
 -- The first-response target of each inquiry from its triage category (sla_targets seed): due_at is
 -- opened_at plus target_seconds, or for a same-business-day target the close of the first business
 -- day that closes after the inquiry opened.
+-- Incremental by contact, "now" reaching it through int_inquiry_triage and the calendar, which ends
+-- 60 days past "now": int_changed_contacts lists for a deadline every same-day due time the shorter
+-- of two builds' calendars may not reach (deadlines=true).
+-- depends_on: {{ ref('int_changed_contacts') }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', pre_hook="{{ delete_changed_contacts(deadlines=true) }}") }}
 
 with triage as (
-  select * from {{ ref('int_inquiry_triage') }}
+  select * exclude (contact_id) from {{ ref('int_inquiry_triage') }} where {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 inquiries as (
-  select inquiry_id, opened_at from {{ ref('int_inquiries_sessionized') }}
+  select inquiry_id, contact_id, opened_at from {{ ref('int_inquiries_sessionized') }} where {{ is_changed_contact('contact_id', deadlines=true) }}
 ),
 
 targets as (
@@ -30,6 +35,7 @@ same_day_dues as (
 final as (
   select
     inquiries.inquiry_id,
+    inquiries.contact_id,
     triage.triage_category,
     targets.priority_rank,
     targets.target_basis,

@@ -15,7 +15,7 @@ first_responses as (
 ),
 
 business_seconds as (
-  select * from {{ ref('int_inquiry_business_seconds') }}
+  select * exclude (contact_id) from {{ ref('int_inquiry_business_seconds') }}
 ),
 
 triage as (
@@ -23,7 +23,7 @@ triage as (
 ),
 
 targets as (
-  select * from {{ ref('int_inquiry_targets') }}
+  select * exclude (contact_id) from {{ ref('int_inquiry_targets') }}
 ),
 
 ownership as (
