@@ -1,11 +1,11 @@
 -- The contacts whose rows an incremental build recomputes in the contact-scoped models (those whose
--- pre-hook is delete_changed_contacts, macros/incremental.sql): every contact that a
--- row new to this build touches, and every contact with something that happened between the "now"
--- of the warehouse the build started from and its own (a build sees only what happened by its now),
--- or with an instant in between at which a contact-scoped model's rows change with "now" alone (a
+-- pre-hook is delete_changed_contacts, macros/incremental.sql): every contact that a row new to
+-- this build touches, and every contact with something that happened between the "now" of the
+-- warehouse the build started from and its own (a build sees only what happened by its now), or
+-- with an instant in between at which a contact-scoped model's rows change with "now" alone (a
 -- deadline: an inquiry's dormant_at, a silence's re-engagement start, a same-day due time the
--- shorter calendar may not reach), as the previous build's tables have it. Only the models whose rows depend on "now" recompute the contacts listed for a
--- deadline alone (has_changed_rows false).
+-- shorter calendar may not reach), as the previous build's tables have it. Only the models whose
+-- rows depend on "now" recompute the contacts listed for a deadline alone (has_changed_rows false).
 -- A contact is everything one key resolves to, so a new WhatsApp id for a business-scoped user id
 -- also lists every key that user's rows were filed under before. Empty on a full build, which
 -- computes every contact anyway.
