@@ -1,6 +1,7 @@
 -- Every open stretch of the business as an instant range, from the first message to 60 days past
--- "now": the business_hours seed on each local date that is not a holiday, in the business's time
--- zone. Business-time arithmetic (latency in business seconds, same-business-day targets) reads this.
+-- "now" (var business_calendar_days_ahead): the business_hours seed on each local date that is not
+-- a holiday, in the business's time zone. Business-time arithmetic (latency in business seconds,
+-- same-business-day targets) reads this.
 
 with hours as (
   select * from {{ ref('business_hours') }}
@@ -13,7 +14,7 @@ holidays as (
 bounds as (
   select
     cast({{ to_local('min(sent_at)') }} as date) - 1 as first_date,
-    cast({{ to_local(as_of()) }} as date) + 60 as last_date
+    cast({{ to_local(as_of()) }} as date) + {{ var('business_calendar_days_ahead') }} as last_date
   from {{ ref('int_messages_unified') }}
 ),
 

@@ -92,11 +92,13 @@ deadlines as (
     and sent_at + starts_after > after and sent_at + starts_after <= through
   union all
   -- A same-day due time is the first business day's close after the inquiry opened; the calendar
-  -- (int_business_windows) ends 60 days past "now", so the shorter one of two builds reaches
-  -- every due time up to 59 days past the earlier "now". Past that, or with none, it may differ.
+  -- (int_business_windows) ends business_calendar_days_ahead past "now", so the shorter one of two
+  -- builds reaches every due time up to a day less past the earlier "now". Past that, or with
+  -- none, it may differ.
   select contact_id
   from {{ targets }}, window_bounds
-  where target_basis = 'business_day_end' and (due_at is null or due_at > after + interval 59 days)
+  where target_basis = 'business_day_end'
+    and (due_at is null or due_at > after + to_days({{ var('business_calendar_days_ahead') }} - 1))
   {%- else %}
   select cast(null as varchar) as contact_id where false
   {%- endif %}

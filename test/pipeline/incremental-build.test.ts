@@ -63,11 +63,12 @@ describe('an incremental build', () => {
     expect(await queryFile(full.warehouse, 'select count(*) as contacts from int_changed_contacts')).toEqual([{ contacts: 0 }]);
     // The seeds are the files the previous warehouse was built from (its fingerprint covers them),
     // so neither they nor their tests ran again; every model's tests did.
-    expect(builtNodes(full).filter((node) => node.startsWith('seed.'))).toHaveLength(8);
-    expect(builtNodes(full)).toContain('unique_sla_targets_triage_category');
-    expect(builtNodes(incremental).filter((node) => node.startsWith('seed.'))).toEqual([]);
-    expect(builtNodes(incremental)).not.toContain('unique_sla_targets_triage_category');
-    expect(builtNodes(incremental)).toEqual(expect.arrayContaining(['unique_fct_inquiries_inquiry_id', 'not_null_stg_whatsapp__messages_message_id']));
+    const [fullNodes, incrementalNodes] = [builtNodes(full), builtNodes(incremental)];
+    expect(fullNodes.filter((node) => node.startsWith('seed.'))).toHaveLength(8);
+    expect(fullNodes).toContain('unique_sla_targets_triage_category');
+    expect(incrementalNodes.filter((node) => node.startsWith('seed.'))).toEqual([]);
+    expect(incrementalNodes).not.toContain('unique_sla_targets_triage_category');
+    expect(incrementalNodes).toEqual(expect.arrayContaining(['unique_fct_inquiries_inquiry_id', 'not_null_stg_whatsapp__messages_message_id']));
     // And the late messages are in it: the incremental build appended them.
     const [counts] = await queryFile(incremental.warehouse, 'select count(*) as messages from stg_whatsapp__messages');
     const [raw] = await queryFile(incremental.raw, 'select count(*) as messages from raw_whatsapp_messages');
